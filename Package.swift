@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "coclick",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "coclick", targets: ["coclick"]),
+    ],
+    dependencies: [
+        // The command line front: subcommands, ValidationError, completion scripts.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // HTTP client with a shared connection pool and timeouts (CoClickAPI).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        // The sandbox's HTTP server (CoClickSandbox).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // config.toml: a maintained TOML parser instead of a hand-written one.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // RFC 4180 CSV reading and writing for csv.encode/decode.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    ],
+    targets: [
+        // Lua 5.4 from Debian's liblua5.4-dev; the header re-exposes Lua's macros to Swift.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // C side of the Lua bridge: everything that may raise (longjmp) lives here.
+        .target(name: "CLuaSupport", dependencies: ["CLua"]),
+        // libedit (BSD), never GNU readline.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The completion hook and libedit's globals, kept in C.
+        .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
+
+        .target(
+            name: "CoClickAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CoClickSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CoClickLua",
+            dependencies: [
+                "CLua", "CLuaSupport", "CoClickAPI",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(
+            name: "CoClickShell",
+            dependencies: [
+                "CoClickLua", "CoClickAPI", "CoClickSandbox", "CEditLine", "CEditLineShim",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "coclick",
+            dependencies: [
+                "CoClickShell", "CoClickSandbox", "CoClickAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
+        .testTarget(name: "CoClickSandboxTests", dependencies: ["CoClickSandbox", "CoClickAPI"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
+        .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
+        // Runs the built binary: depends on it so that `swift test` builds it first.
+        .testTarget(name: "coclickTests", dependencies: ["coclick", "CoClickSandbox"]),
+    ]
+)

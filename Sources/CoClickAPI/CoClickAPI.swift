@@ -1,0 +1,1 @@
+// The CoClickAPI module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,1 @@
+// The CoClickLua module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,1 @@
+// The CoClickSandbox module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,1 @@
+// The CoClickShell module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,2 @@
+// The coclick executable: a thin front over CoClickShell.
+print("coclick: not built yet")
