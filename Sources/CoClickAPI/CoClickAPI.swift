@@ -1,1 +1,0 @@
-// The CoClickAPI module. See DEVELOPERS.md for the layout.
