@@ -51,22 +51,30 @@ struct SecretPromptTests {
         #expect(tooLong?.description.contains("kkkk") == false)
     }
 
-    @Test func onATerminalTheKeyIsNotEchoedAndEchoIsRestored() throws {
+    /// A pseudo-terminal: (master, slave).
+    func openPseudoTerminal() throws -> (Int32, Int32) {
         let pty = try PseudoTerminalFunctions()
         let master = pty.openpt(O_RDWR | O_NOCTTY)
         try #require(master >= 0)
-        defer { close(master) }
         try #require(pty.grantpt(master) == 0 && pty.unlockpt(master) == 0)
         let name = String(cString: try #require(pty.ptsname(master)))
         let slave = open(name, O_RDWR | O_NOCTTY)
         try #require(slave >= 0)
-        defer { close(slave) }
+        return (master, slave)
+    }
+
+    @Test func onATerminalTheKeyIsNotEchoedAndEchoIsRestored() throws {
+        let (master, slave) = try openPseudoTerminal()
+        defer { close(master); close(slave) }
         var before = termios()
         try #require(tcgetattr(slave, &before) == 0)
         try #require(before.c_lflag & tcflag_t(ECHO) != 0)
 
         // Type the key once the prompt shows, i.e. once echo is off.
-        let typist = PromptTypist(master: master, text: "typed-secret\n")
+        let typist = PromptTypist(master: master) { master in
+            let bytes = Array("typed-secret\n".utf8)
+            _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        }
         let key = try SecretPrompt.read(prompt: "Secret key: ", input: slave, promptOutput: slave)
         let screen = typist.join()
         #expect(key == "typed-secret")
@@ -79,17 +87,47 @@ struct SecretPromptTests {
     }
 }
 
+extension SecretPromptTests {
+    @Test func aSignalWhileReadingRestoresEchoAndInterrupts() throws {
+        let (master, slave) = try openPseudoTerminal()
+        defer { close(master); close(slave) }
+        // A process that survives SIGINT (as the REPL does): a handler that does nothing.
+        var quiet: sigaction = .init()
+        quiet.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&quiet.sa_mask)
+        var original: sigaction = .init()
+        try #require(sigaction(SIGINT, &quiet, &original) == 0)
+        defer { sigaction(SIGINT, &original, nil) }
+
+        let typist = PromptTypist(master: master) { master in
+            // Half a key typed, then Ctrl-C (sent to the process, as a terminal does).
+            _ = write(master, "half", 4)
+            kill(getpid(), SIGINT)
+        }
+        let error = configurationError { _ = try SecretPrompt.read(prompt: "Secret key: ", input: slave, promptOutput: slave) }
+        _ = typist.join()
+        #expect(error?.code == .interrupted)
+        var after = termios()
+        try #require(tcgetattr(slave, &after) == 0)
+        #expect(after.c_lflag & tcflag_t(ECHO) != 0)
+        // The previous SIGINT disposition is back in place.
+        var current: sigaction = .init()
+        sigaction(SIGINT, nil, &current)
+        #expect(unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(quiet.__sigaction_handler.sa_handler, to: Int.self))
+    }
+}
+
 /// Reads the terminal's screen (the master side) until the prompt appears, types `text`,
 /// then collects what the terminal shows until the prompt's closing newline.
 final class PromptTypist: @unchecked Sendable {
     private var thread = pthread_t()
     private var screen: [UInt8] = []
     private let master: Int32
-    private let text: String
+    private let afterPrompt: @Sendable (Int32) -> Void
 
-    init(master: Int32, text: String) {
+    init(master: Int32, afterPrompt: @escaping @Sendable (Int32) -> Void) {
         self.master = master
-        self.text = text
+        self.afterPrompt = afterPrompt
         let box = Unmanaged.passRetained(self).toOpaque()
         pthread_create(&thread, nil, { raw in
             let this = Unmanaged<PromptTypist>.fromOpaque(raw!).takeRetainedValue()
@@ -111,8 +149,7 @@ final class PromptTypist: @unchecked Sendable {
             }
             let shown = String(decoding: screen, as: UTF8.self)
             if !typed, shown.contains("Secret key: ") {
-                                let bytes = Array(text.utf8)
-                _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+                                afterPrompt(master)
                 typed = true
             } else if typed, shown.hasSuffix("\n") || shown.hasSuffix("\r\n") {
                 usleep(100_000)

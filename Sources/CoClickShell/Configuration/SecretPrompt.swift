@@ -34,7 +34,7 @@ public enum SecretPrompt {
             writeAll("\n", to: output)
         }
         writeAll(prompt, to: output)
-        return try readLine(from: input, source: "the terminal")
+        return try readLine(from: input, source: "the terminal", watchingForSignals: true)
     }
 
     private static func openTerminalForPrompt() -> Int32 {
@@ -52,12 +52,23 @@ public enum SecretPrompt {
     }
 
     /// One line (without its `\n` or `\r\n`), read a byte at a time.
-    private static func readLine(from fd: Int32, source: String) throws -> String {
+    /// - Parameter watchingForSignals: poll, and give up once a signal was caught: the
+    ///   signal may have gone to another thread and left this read uninterrupted, with the
+    ///   terminal's echo already restored.
+    private static func readLine(from fd: Int32, source: String, watchingForSignals: Bool = false) throws -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         defer { for index in bytes.indices { bytes[index] = 0 } }
         var byte: UInt8 = 0
         while true {
+            if watchingForSignals {
+                if EchoSuppression.interrupted {
+                    throw ConfigurationError(.interrupted, "interrupted while reading the secret key")
+                }
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, 100)
+                if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+            }
             let count = readOneByte(fd, &byte)
             if count < 0 {
                 if errno == EINTR {

@@ -4,6 +4,7 @@
 enum TOMLErrorText {
     static func safeReason(_ message: String) -> String {
         var text = message.replacing(/,?\s*saw\s+'[^']*'?/, with: "")
+        if text.hasPrefix("Error while parsing ") { text.removeFirst("Error while parsing ".count) }
         text = text.replacing(/\s+/, with: " ").trimmingCharacters(in: " ")
         return text.isEmpty ? "syntax error" : text
     }
