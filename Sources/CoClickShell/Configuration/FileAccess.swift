@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX file helpers for configuration files: bounded reads, modes, atomic writes.
+/// POSIX rather than Foundation so that modes are exact and errors carry errno.
+enum FileAccess {
+    struct Failure: Error {
+        var errno: Int32
+        var message: String { String(cString: strerror(errno)) }
+    }
+
+    /// The file's bytes, or nil when it does not exist.
+    /// - Throws: `Failure` on any other error, or `EFBIG` past `limit` bytes.
+    static func contents(of path: String, limit: Int) throws(Failure) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw Failure(errno: errno)
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(errno: errno)
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > limit { throw Failure(errno: EFBIG) }
+        }
+    }
+
+    /// The permission bits of `path` (following symlinks), or nil when it cannot be stat'ed.
+    static func permissions(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// Creates `path` and any missing parents with `mode`; existing directories are left alone.
+    static func makeDirectories(_ path: String, mode: mode_t) throws(Failure) {
+        var prefix = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            if mkdir(prefix, mode) != 0 {
+                let error = errno
+                var info = stat()
+                if error == EEXIST, stat(prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { continue }
+                throw Failure(errno: error == EEXIST ? ENOTDIR : error)
+            }
+        }
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file in the same directory, created
+    /// with `mode`, flushed to disk, then renamed over `path`. Readers see the old or the new
+    /// file, never a partial one, and the content is never readable with a wider mode.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t) throws(Failure) {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var fd: Int32 = -1
+        var temporary = ""
+        for _ in 0..<16 {
+            temporary = "\(directory.isEmpty ? "" : directory)/.\(name).\(UInt32.random(in: .min ... .max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw Failure(errno: errno) }
+        var written = 0
+        var failure: Int32 = 0
+        // The umask may have narrowed the mode at creation; set it exactly.
+        if fchmod(fd, mode) != 0 { failure = errno }
+        while failure == 0, written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+            } else {
+                written += count
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw Failure(errno: failure)
+        }
+    }
+}

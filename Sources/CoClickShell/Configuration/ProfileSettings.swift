@@ -1,0 +1,36 @@
+/// One `[profiles.NAME]` table of `config.toml`. Every key is optional; unknown keys are ignored.
+public struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var baseURL: String?
+    public var secretID: String?
+    /// The key stored in the file; `description` never shows it.
+    public var secretKey: String?
+    /// A shell command whose standard output is the key.
+    public var secretKeyCommand: String?
+
+    public init(baseURL: String? = nil, secretID: String? = nil, secretKey: String? = nil, secretKeyCommand: String? = nil) {
+        self.baseURL = baseURL
+        self.secretID = secretID
+        self.secretKey = secretKey
+        self.secretKeyCommand = secretKeyCommand
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let baseURL { parts.append("base_url: \(baseURL)") }
+        if let secretID { parts.append("secret_id: \(secretID)") }
+        if secretKey != nil { parts.append("secret_key: \(Redactor.placeholder)") }
+        if let secretKeyCommand { parts.append("secret_key_command: \(secretKeyCommand)") }
+        return "ProfileSettings(\(parts.joined(separator: ", ")))"
+    }
+    public var debugDescription: String { description }
+}
+
+extension ProfileSettings: CustomReflectable {
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "baseURL": baseURL as Any, "secretID": secretID as Any,
+            "secretKey": (secretKey == nil ? nil : Redactor.placeholder) as Any,
+            "secretKeyCommand": secretKeyCommand as Any,
+        ])
+    }
+}
