@@ -180,6 +180,11 @@ public struct FaultSpecError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Why it was rejected.
     public var reason: String
 
+    public init(item: String, reason: String) {
+        self.item = item
+        self.reason = reason
+    }
+
     public var description: String { "bad fault \"\(item)\": \(reason)" }
 }
 
