@@ -17,19 +17,21 @@ struct SandboxCommand: AsyncParsableCommand {
               export COCLICK_SECRET_ID=<32 hex>
               export COCLICK_SECRET_KEY=<64 hex>
 
-            The key pair is a demo key derived from --seed, not a secret. A script can run \
-            `coclick sandbox > env.sh &`, wait for the file to have 4 lines, then `. ./env.sh`.
+            The key pair is a demo key derived from --seed, not a secret. A script can \
+            run `coclick sandbox > env.sh &`, wait until env.sh has 4 lines, then source it.
 
-            FAULTS (--faults): comma-separated items, e.g. 503=0.2,latency=50ms,token_ttl=30s
-              STATUS=RATE|xN     HTTP error STATUS (400-599) at probability RATE (0-1 or N%),
-                                 or on the next N requests (e.g. 503=x2, 429=x1)
-              malformed=RATE|xN  200 with a truncated JSON body (the request is still served)
-              html=RATE|xN       502 with an HTML error page
-              hang=RATE|xN       accept the request and never answer
-              retry_after=SECONDS  Retry-After header on injected 429 and 503
-              latency=DURATION   delay added to every response (DURATION: 250ms, 1.5s)
-              token_ttl=DURATION lifetime of issued tokens (overrides --token-ttl)
-              auth_faults=0|1    also inject faults on POST /authenticate (default 0)
+            FAULTS (--faults): comma-separated items, e.g.
+              503=0.2,latency=50ms,token_ttl=30s
+              STATUS=RATE|xN      error STATUS (400-599) at probability RATE
+                                  (0-1 or N%), or on the next N requests
+              malformed=RATE|xN   200 with a truncated JSON body
+                                  (the request is still served)
+              html=RATE|xN        502 with an HTML error page
+              hang=RATE|xN        accept the request, never answer
+              retry_after=SECONDS Retry-After on injected 429 and 503
+              latency=DURATION    delay on every response (250ms, 1.5s)
+              token_ttl=DURATION  token lifetime (overrides --token-ttl)
+              auth_faults=0|1     1: faults also hit POST /authenticate
             Faults hit the meeting endpoints only unless auth_faults=1; latency hits every \
             request. xN items fire first, in order; then each RATE item draws from a \
             generator seeded by --seed.
