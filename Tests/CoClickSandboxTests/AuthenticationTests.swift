@@ -56,7 +56,7 @@ struct AuthenticationTests {
     }
 
     @Test func meetingEndpointsNeedALiveToken() async throws {
-        try await Harness.with({ $0.tokenTTL = .milliseconds(400) }) { sandbox in
+        try await Harness.with({ $0.tokenTTL = .seconds(1) }) { sandbox in
             for (method, path) in [(HTTPMethod.GET, "/meetings"), (.GET, "/meetings/abc"), (.POST, "/meetings")] {
                 let none = try await sandbox.send(method, path, body: method == .POST ? "{}" : nil)
                 #expect(none.status == 401, "\(path) without a token")
@@ -66,7 +66,7 @@ struct AuthenticationTests {
             }
             let token = try await sandbox.token()
             #expect(try await sandbox.send(.GET, "/meetings", token: token).status == 200)
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(1300))
             let expired = try await sandbox.send(.GET, "/meetings", token: token)
             #expect(expired.status == 401)
             #expect(expired.object?["error"] as? String == "Unauthorized")

@@ -117,7 +117,10 @@ struct FaultInjectionTests {
             try await sandbox.send(.GET, "/meetings", token: token, timeout: .milliseconds(300))
         }
         let pending = Task { try await sandbox.send(.GET, "/meetings", token: token, timeout: .seconds(60)) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Wait (bounded) for the second request to reach the server: the machine may be busy.
+        for _ in 0..<100 where server.stats.faultsInjected < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(server.stats.faultsInjected == 2)
 
         let clock = ContinuousClock()
