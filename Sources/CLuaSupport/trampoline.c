@@ -1,6 +1,7 @@
 // The call trampoline: the C side of every Swift binding. The Swift dispatcher returns a status
 // and this function raises, if it must, after the Swift frame is gone.
 #include "CLuaSupport.h"
+#include <stdio.h>
 
 static clua_dispatch_fn swift_dispatch;
 static clua_release_fn swift_release;
@@ -28,6 +29,7 @@ static int box_gc(lua_State *L) {
 static int trampoline(lua_State *L) {
     void *binding = *(void **)lua_touserdata(L, lua_upvalueindex(1));
     clua_runtime *rt = clua_runtime_of(L);
+    int nargs = lua_gettop(L);
     rt->swift_depth++;
     int status = swift_dispatch(L, binding);
     rt->swift_depth--;
@@ -48,8 +50,14 @@ static int trampoline(lua_State *L) {
         return lua_error(L);
     case CLUA_STATUS_ARGERROR:
         return luaL_argerror(L, rt->error_arg, lua_tostring(L, -1));
-    case CLUA_STATUS_TYPEERROR:
-        return luaL_typeerror(L, rt->error_arg, lua_tostring(L, -1));
+    case CLUA_STATUS_TYPEERROR: {
+        // luaL_typeerror reads the argument's type: drop what the binding pushed first.
+        char expected[64];
+        const char *name = lua_tostring(L, -1);
+        snprintf(expected, sizeof expected, "%s", name ? name : "?");
+        lua_settop(L, nargs);
+        return luaL_typeerror(L, rt->error_arg, expected);
+    }
     default:
         return lua_error(L);
     }

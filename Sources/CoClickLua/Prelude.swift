@@ -138,7 +138,7 @@ local function tabulate(rows, columns, fit)
     for c = 1, shown do
       local text = line[c]
       local pad = (" "):rep(widths[c] - width(text))
-      parts[c] = (numeric[c] and c ~= shown) and pad .. text or (numeric[c] and pad .. text or text .. pad)
+      parts[c] = numeric[c] and pad .. text or text .. pad
     end
     return (concat(parts, "  "):gsub("%s+$", ""))
   end
@@ -208,7 +208,7 @@ local function render_table(t, indent, visiting)
       local k = keys[i]
       local v = t[k]
       local text = render(v, inner, visiting)
-      if type(v) == "table" and next(v) ~= nil then simple = false end
+      if text:find("\n", 1, true) then simple = false end
       if not array then text = render_key(k) .. " = " .. text end
       parts[i] = text
       length = length + #text + 2
@@ -216,7 +216,7 @@ local function render_table(t, indent, visiting)
     if n > MAX_ITEMS then
       parts[#parts + 1] = ("... (%d more %s)"):format(n - MAX_ITEMS, array and "items" or "fields")
     end
-    if simple and length + #indent <= 80 and not (parts[1] or ""):find("\n") then
+    if simple and length + #indent <= 80 then
       result = "{" .. concat(parts, ", ") .. "}"
     else
       result = "{\n" .. inner .. concat(parts, ",\n" .. inner) .. "\n" .. indent .. "}"

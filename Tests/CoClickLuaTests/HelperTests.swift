@@ -17,7 +17,7 @@ import CoClickAPI
         #expect(try eval("""
             local back = csv.decode(csv.encode(rows, {"id", "note"}))
             return #back, back[1].id, back[1].note, back[2].note, back[1].n
-            """, state) == [.integer(2), .string("1"), .string("say \"hi\", then\nleave"), .string("plain"), nil].map { $0 })
+            """, state) == [.integer(2), .string("1"), .string("say \"hi\", then\nleave"), .string("plain"), .null])
     }
 
     @Test func nestedValuesAreJSON() throws {
@@ -86,17 +86,13 @@ import CoClickAPI
     @Test func scalarsAndNesting() throws {
         #expect(try render(#"return "a\nb", 1, 1.0, true, nil, json.null"#) == "\"a\\nb\"\t1\t1.0\ttrue\tnil\tjson.null")
         #expect(try render("return {b = 1, a = 'x', [1] = true}") == #"{[1] = true, a = "x", b = 1}"#)
-        #expect(try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}") == """
+        #expect(try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}") ==
+                "{list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}")
+        #expect(try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}, text = ('x'):rep(60)}") == """
             {
               list = {1, 2, 3},
-              nested = {
-                deep = {
-                  x = {
-                    1,
-                    {y = 2}
-                  }
-                }
-              }
+              nested = {deep = {x = {1, {y = 2}}}},
+              text = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
             }
             """)
         #expect(try render("local t = {name = 'loop'} t.self = t return t") == #"{name = "loop", self = <cycle>}"#)
@@ -120,8 +116,11 @@ import CoClickAPI
     @Test func longOutputIsCut() throws {
         let text = try render("local t = {} for i = 1, 1000 do t[i] = {i} end return t")
         #expect(text.hasSuffix("... (900 more items)\n}"))
-        let lines = try render("local t = {} for i = 1, 100 do t['k' .. i] = {i, {i}} end return t")
-        #expect(lines.hasSuffix("more lines)") || lines.contains("more fields"))
+        let fields = try render("local t = {} for i = 1, 500 do t['k' .. i] = i end return t")
+        #expect(fields.hasSuffix("... (400 more fields)\n}"))
+        let lines = try render("local t = {} for i = 1, 100 do t['k' .. i] = {a = ('x'):rep(50), b = ('y'):rep(50)} end return t")
+        #expect(lines.split(separator: "\n").count == 401)
+        #expect(lines.hasSuffix("\n... (2 more lines)"))
     }
 
     @Test func tabulate() throws {

@@ -19,7 +19,7 @@ import CoClickAPI
 
     @Test func encodesNumbers() throws {
         #expect(try evalString("return json.encode({1, 1.0, 0.1, 1e300, -0.5, math.maxinteger, 2^63})") ==
-                "[1,1.0,0.1,1e+300,-0.5,9223372036854775807,9.2233720368547758e+18]")
+                "[1,1.0,0.1,1e+300,-0.5,9223372036854775807,9.223372036854776e+18]")
     }
 
     @Test func invalidInputNamesTheByte() throws {
@@ -47,7 +47,7 @@ import CoClickAPI
 
     @Test func depthLimit() throws {
         let state = try LuaState()
-        #expect(try eval("return #json.decode(string.rep('[', 200) .. string.rep(']', 200))", state) == [.integer(0)])
+        #expect(try eval("return #json.decode(string.rep('[', 200) .. string.rep(']', 200))", state) == [.integer(1)])
         let error = try #require(try evalError("json.decode(string.rep('[', 201) .. string.rep(']', 201))", state))
         #expect(error.message.contains("json.decode: nesting deeper than 200 at byte 201"))
         let encode = try #require(try evalError("local t = {} local c = t for i = 1, 201 do c[1] = {} c = c[1] end json.encode(t)", state))
