@@ -73,6 +73,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.
+        .executableTarget(name: "CoClickLuaBench", dependencies: ["CoClickLua", "CLua", "CLuaSupport"]),
         .executableTarget(
             name: "coclick",
             dependencies: [

@@ -33,7 +33,6 @@ static inline void *clua_newuserdata(lua_State *L, size_t s) { return lua_newuse
 static inline int clua_getuservalue(lua_State *L, int i) { return lua_getuservalue(L, i); }
 static inline int clua_setuservalue(lua_State *L, int i) { return lua_setuservalue(L, i); }
 static inline void clua_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
-static inline int clua_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
 static inline void *clua_getextraspace(lua_State *L) { return lua_getextraspace(L); }
 static inline const char *clua_pushliteral(lua_State *L, const char *s) { return lua_pushstring(L, s); }
 static inline int clua_getmetatable_named(lua_State *L, const char *n) { return luaL_getmetatable(L, n); }

@@ -1,6 +1,125 @@
 #ifndef COCLICK_CLUASUPPORT_H
 #define COCLICK_CLUASUPPORT_H
-// The C half of the Lua bridge: the call trampoline, the message handler and the protected
-// wrappers. Only C code here may raise a Lua error (longjmp); Swift frames never see one.
+// The C half of the Lua bridge: the call trampoline, the allocator, the message handler, the
+// interrupt hook, the protected wrappers and the JSON codec. Only C code here may raise a Lua
+// error (longjmp); Swift frames never see one.
 #include "../../CLua/shim.h"
+#include <signal.h>
+#include <stddef.h>
+
+// ---------------------------------------------------------------------------------------------
+// Runtime: one per lua_State, reachable from every thread of it through the extra space.
+//
+// Memory rule. `limit` (0: none) caps the bytes the allocator hands out. While `swift_depth` is
+// above zero a Swift frame is running and any Lua API call it makes must not raise, so the
+// allocator never fails then: it allocates over the cap and sets `over_limit_in_swift`, and the
+// trampoline raises "not enough memory" once the Swift frame has returned. While Lua itself runs
+// (`swift_depth == 0`: inside clua_pcall, outside any binding) an allocation over the cap returns
+// NULL and Lua raises its own memory error, caught by the nearest pcall. A real malloc failure
+// while Swift runs cannot be reported without a longjmp through Swift: the process aborts.
+// The host (Swift code outside any pcall) counts as a Swift frame: depth starts at 1.
+typedef struct clua_runtime {
+    size_t used;                 // bytes currently allocated by this state
+    size_t peak;                 // high-water mark of `used`
+    size_t limit;                // cap in bytes, 0 for none
+    int swift_depth;             // > 0 while Swift code may be calling the Lua API
+    int over_limit_in_swift;     // an allocation went over the cap while Swift ran
+    volatile sig_atomic_t interrupt_requested;  // set by clua_request_interrupt (signal-safe)
+    volatile sig_atomic_t interrupt_fired;      // the hook raised "interrupted!"
+    int error_arg;               // argument number for CLUA_STATUS_ARGERROR / TYPEERROR
+    void *host;                  // the Swift LuaState (unretained)
+} clua_runtime;
+
+// Creates a state with the capped allocator and a panic handler; NULL if out of memory.
+lua_State *clua_newstate(size_t limit);
+// Closes the state and frees its runtime.
+void clua_close(lua_State *L);
+static inline clua_runtime *clua_runtime_of(lua_State *L) {
+    return *(clua_runtime **)lua_getextraspace(L);
+}
+void clua_set_limit(lua_State *L, size_t limit);
+
+// lua_pcall as seen from Swift: Lua runs with `swift_depth == 0` (allocations may fail) and the
+// depth is restored afterwards. Every pcall made from Swift goes through here.
+int clua_pcall(lua_State *L, int nargs, int nresults, int msgh);
+// Opens the standard libraries under clua_pcall; LUA_OK or an error status (message on top).
+int clua_openlibs(lua_State *L);
+
+// ---------------------------------------------------------------------------------------------
+// Trampoline. A Swift binding is a C closure of `clua_trampoline` whose first upvalue is a full
+// userdata holding an opaque pointer to the Swift binding (released by __gc through
+// `release`). The dispatcher returns:
+//   n >= 0                   n results are on top of the stack;
+//   CLUA_STATUS_ERROR        raise the value on top as it is (a table stays a table);
+//   CLUA_STATUS_ERROR_WHERE  the string on top is a message: prefix the caller's position;
+//   CLUA_STATUS_ARGERROR     luaL_argerror(runtime->error_arg, string on top);
+//   CLUA_STATUS_TYPEERROR    luaL_typeerror(runtime->error_arg, type name on top).
+// The raise happens in C after the Swift frame has returned.
+enum {
+    CLUA_STATUS_ERROR = -1,
+    CLUA_STATUS_ERROR_WHERE = -2,
+    CLUA_STATUS_ARGERROR = -3,
+    CLUA_STATUS_TYPEERROR = -4,
+};
+typedef int (*clua_dispatch_fn)(lua_State *L, void *binding);
+typedef void (*clua_release_fn)(void *binding);
+// Set once, before any binding is pushed.
+void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release);
+// Pushes a C closure calling `binding` through the dispatcher. Takes ownership of one retain of
+// `binding` (released by the __gc of its box). Extra upvalues are not supported.
+void clua_pushbinding(lua_State *L, void *binding);
+// A lua_CFunction that does nothing: the reference the benchmark compares bindings with.
+int clua_noop(lua_State *L);
+
+// ---------------------------------------------------------------------------------------------
+// Message handler, as lua.c's: a string error gets a traceback appended. Any other value is left
+// as it is (API error tables keep their fields); its traceback is stored in the registry under
+// CLUA_TRACEBACK_KEY for the host to show. Push it with lua_pushcfunction before the chunk.
+int clua_msghandler(lua_State *L);
+#define CLUA_TRACEBACK_KEY "coclick.traceback"
+// Pushes a new error table's metatable: __name "coclick.error", __tostring returning the
+// metatable's `description` field (set by the caller). Never raises from Swift's view: it only
+// allocates (see the memory rule).
+void clua_push_error_metatable(lua_State *L, const char *description, size_t len);
+
+// ---------------------------------------------------------------------------------------------
+// Interrupts, as lua.c's lstop/laction. Safe in a signal handler: sets the flag and a hook that
+// raises "interrupted!" at the next call, return, line or instruction count.
+void clua_request_interrupt(lua_State *L);
+// Returns the interrupt flag and clears it (and the hook), for a binding that honoured it.
+int clua_take_interrupt(lua_State *L);
+// Returns and clears "the hook raised interrupted!" (for the host's exit status 130).
+int clua_take_interrupt_fired(lua_State *L);
+// Installs a SIGINT handler requesting an interrupt of L (NULL restores the default handler).
+void clua_sigint_arm(lua_State *L);
+
+// ---------------------------------------------------------------------------------------------
+// Protected wrappers: each may run metamethods, hence may raise, so each runs under clua_pcall.
+// All return LUA_OK with the result pushed, or an error status with the error value pushed.
+int clua_safe_gettable(lua_State *L, int idx);                  // key on top -> value
+int clua_safe_getfield(lua_State *L, int idx, const char *k);   // -> value
+int clua_safe_settable(lua_State *L, int idx);                  // key, value on top -> nothing
+int clua_safe_setfield(lua_State *L, int idx, const char *k);   // value on top -> nothing
+int clua_safe_tostring(lua_State *L, int idx);                  // -> string (luaL_tolstring)
+int clua_safe_len(lua_State *L, int idx);                       // -> #value (with __len)
+// Loaders under clua_pcall. On success the chunk is pushed; else the message (status returned:
+// LUA_ERRSYNTAX, LUA_ERRFILE, LUA_ERRMEM, ...). A NULL path reads standard input ("=stdin").
+// A first line starting with '#' is skipped, as luaL_loadfile does.
+int clua_safe_loadfile(lua_State *L, const char *path);
+int clua_safe_loadbuffer(lua_State *L, const char *s, size_t len, const char *name);
+
+// ---------------------------------------------------------------------------------------------
+// JSON (lua_CFunctions, raise freely). json.null is a light userdata with a unique address.
+void *clua_json_null(void);
+#define CLUA_JSON_ARRAY_MT "coclick.json.array"
+#define CLUA_JSON_OBJECT_MT "coclick.json.object"
+#define CLUA_JSON_MAX_DEPTH 200
+#define CLUA_JSON_MAX_INPUT (64u * 1024u * 1024u)
+int clua_json_decode(lua_State *L);   // json.decode(text)
+int clua_json_encode(lua_State *L);   // json.encode(value [, {pretty=true}])
+int clua_json_array(lua_State *L);    // json.array([t]) marks (or creates) a table as an array
+int clua_json_object(lua_State *L);   // json.object([t]) marks (or creates) a table as an object
+// Creates the marker metatables in the registry (idempotent).
+void clua_json_prepare(lua_State *L);
+
 #endif

@@ -1,0 +1,102 @@
+// The per-state runtime: capped allocator, panic handler, pcall wrapper. See CLuaSupport.h for
+// the memory rule.
+#include "CLuaSupport.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    clua_runtime *rt = (clua_runtime *)ud;
+    size_t old = ptr ? osize : 0;  // without ptr, osize is a type tag, not a size
+    if (nsize == 0) {
+        free(ptr);
+        rt->used -= old;
+        return NULL;
+    }
+    if (rt->limit != 0 && nsize > old && rt->used - old + nsize > rt->limit) {
+        if (rt->swift_depth == 0) return NULL;  // Lua runs: it raises "not enough memory"
+        rt->over_limit_in_swift = 1;             // Swift runs: raise later, in the trampoline
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL) {
+        if (rt->swift_depth == 0) return NULL;
+        // Returning NULL now would longjmp through a Swift frame.
+        fputs("coclick: out of memory while a Swift binding was running\n", stderr);
+        abort();
+    }
+    rt->used = rt->used - old + nsize;
+    if (rt->used > rt->peak) rt->peak = rt->used;
+    return p;
+}
+
+static int clua_panic(lua_State *L) {
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "coclick: unprotected Lua error: %s\n", msg ? msg : "(error object is not a string)");
+    fflush(stderr);
+    abort();
+}
+
+static void clua_warn(void *ud, const char *msg, int tocont) {
+    // Lua 5.4 reports errors in __gc this way; off unless "@on", as in lua.c.
+    int *on = (int *)ud;
+    static int continuing = 0;
+    if (!continuing && !tocont && msg[0] == '@') {
+        if (msg[1] == 'o' && msg[2] == 'n') *on = 1;
+        else if (msg[1] == 'o' && msg[2] == 'f') *on = 0;
+        return;
+    }
+    if (*on) {
+        if (!continuing) fputs("Lua warning: ", stderr);
+        fputs(msg, stderr);
+        if (!tocont) fputs("\n", stderr);
+    }
+    continuing = tocont;
+}
+
+typedef struct {
+    clua_runtime rt;
+    int warnings_on;
+} clua_block;
+
+lua_State *clua_newstate(size_t limit) {
+    clua_block *block = calloc(1, sizeof(clua_block));
+    if (block == NULL) return NULL;
+    block->rt.limit = limit;
+    block->rt.swift_depth = 1;  // the host is Swift
+    lua_State *L = lua_newstate(clua_alloc, &block->rt);
+    if (L == NULL) {
+        free(block);
+        return NULL;
+    }
+    *(clua_runtime **)lua_getextraspace(L) = &block->rt;
+    lua_atpanic(L, clua_panic);
+    lua_setwarnf(L, clua_warn, &block->warnings_on);
+    return L;
+}
+
+void clua_close(lua_State *L) {
+    clua_runtime *rt = clua_runtime_of(L);
+    rt->swift_depth = 1;
+    lua_close(L);
+    free(rt);  // first member of its block
+}
+
+void clua_set_limit(lua_State *L, size_t limit) { clua_runtime_of(L)->limit = limit; }
+
+int clua_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    clua_runtime *rt = clua_runtime_of(L);
+    int saved = rt->swift_depth;
+    rt->swift_depth = 0;
+    int status = lua_pcall(L, nargs, nresults, msgh);
+    rt->swift_depth = saved;
+    return status;
+}
+
+static int openlibs(lua_State *L) {
+    luaL_openlibs(L);
+    return 0;
+}
+
+int clua_openlibs(lua_State *L) {
+    lua_pushcfunction(L, openlibs);
+    return clua_pcall(L, 0, 0, 0);
+}

@@ -1,0 +1,51 @@
+import CLuaSupport
+import Foundation
+
+/// Runs async Swift work from the Lua thread: starts a task and blocks the calling thread (the
+/// Lua thread, never a concurrency pool thread) until it ends. Ctrl-C (an interrupt request on
+/// the state) cancels the task, waits briefly for it to wind down, and throws `LuaInterrupted`,
+/// so an HTTP request in flight is abandoned.
+extension LuaCall {
+    public func blockingAwait<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) throws -> T {
+        try CoClickLua.blockingAwait(L, body)
+    }
+}
+
+extension LuaState {
+    public func blockingAwait<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) throws -> T {
+        try CoClickLua.blockingAwait(L, body)
+    }
+}
+
+private final class Outcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    let done = DispatchSemaphore(value: 0)
+
+    func finish(_ result: Result<T, any Error>) {
+        lock.withLock { self.result = result }
+        done.signal()
+    }
+
+    var value: Result<T, any Error>? { lock.withLock { result } }
+}
+
+func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping () async throws -> T) throws -> T {
+    let outcome = Outcome<T>()
+    let task = Task.detached {
+        do {
+            outcome.finish(.success(try await body()))
+        } catch {
+            outcome.finish(.failure(error))
+        }
+    }
+    while outcome.done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+        if clua_take_interrupt(L) != 0 {
+            task.cancel()
+            _ = outcome.done.wait(timeout: .now() + .seconds(2))
+            throw LuaInterrupted()
+        }
+    }
+    guard let result = outcome.value else { throw LuaInterrupted() }
+    return try result.get()
+}

@@ -1,1 +1,0 @@
-// The CoClickLua module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,95 @@
+import CLua
+import CLuaSupport
+import CoClickAPI
+
+/// Installs the globals `json`, `csv`, `log`, `pp` and `coclick` (with `time` and `tabulate`),
+/// and `package.loaded.coclick`.
+enum LuaHelpers {
+    static let renderKey = "coclick.render"
+}
+
+extension LuaState {
+    func installHelpers() throws {
+        let s = stack
+        clua_json_prepare(L)
+
+        // json: the codec is C (it raises freely there).
+        pushTable(path: "json")
+        setCFunction(clua_json_encode, "encode")
+        setCFunction(clua_json_decode, "decode")
+        setCFunction(clua_json_array, "array")
+        setCFunction(clua_json_object, "object")
+        s.pushJSONNull()
+        s.setField(-2, "null")
+        s.pop()
+
+        // coclick, also as require "coclick".
+        pushTable(path: "coclick")
+        lua_getfield(L, CLUA_REGISTRYINDEX, LUA_LOADED_TABLE)
+        lua_pushvalue(L, -2)
+        s.setField(-2, "coclick")
+        s.pop(2)
+        installTime()
+
+        pushTable(path: "csv")
+        s.pop()
+        register("decode", in: "csv") { call in try CSVBridge.decode(call) }
+
+        // The internals the Lua prelude builds on.
+        let base = lua_gettop(L)
+        try load(Prelude.source, chunkName: "=coclick.prelude")
+        s.newTable()
+        for name in ["json", "coclick", "csv"] {
+            pushTable(path: name)
+            s.setField(-2, name)
+        }
+        s.push(function: { call in
+            lua_settop(call.L, 1)
+            lua_setfield(call.L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
+            return .none
+        })
+        s.setField(-2, "register_render")
+        s.push(function: { [unowned self] call in
+            let level = try call.string(1)
+            let message = try call.string(2)
+            self.writeLog(level: level, message: message)
+            return .none
+        })
+        s.setField(-2, "log")
+        s.push(function: { call in try CSVBridge.encode(call) })
+        s.setField(-2, "csv_encode")
+        try call(arguments: 1, results: 0)
+        lua_settop(L, base)
+    }
+
+    private func setCFunction(_ fn: lua_CFunction, _ name: String) {
+        clua_pushcfunction(L, fn)
+        stack.setField(-2, name)
+    }
+
+    func writeLog(level: String, message: String) {
+        if level == "INFO" && configuration.quiet { return }
+        let line = "\(LuaTime.timestamp()) \(level) \(message)"
+        if let sink = configuration.logSink {
+            sink(line)
+        } else {
+            StandardError.write(line + "\n")
+        }
+    }
+}
+
+import Glibc
+
+enum StandardError {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import CLua
+import CLuaSupport
+import CoClickAPI
+
+/// One Lua 5.4 state with the standard libraries and the coclick helpers (`json`, `csv`, `log`,
+/// `pp`, `coclick.time`, `coclick.tabulate`). Used from one thread, never a Swift concurrency
+/// pool thread (bindings block it while async work runs).
+public final class LuaState {
+    public struct Configuration {
+        /// Cap on the Lua heap in bytes (`--max-memory`); nil for none.
+        public var maxMemoryBytes: Int?
+        /// Silences `log.info` (`-q`).
+        public var quiet: Bool
+        /// Where `log.*` lines go; standard error when nil.
+        public var logSink: ((String) -> Void)?
+
+        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil) {
+            self.maxMemoryBytes = maxMemoryBytes
+            self.quiet = quiet
+            self.logSink = logSink
+        }
+    }
+
+    /// The raw state, for code that needs the C API (only non-raising calls from Swift).
+    public let L: OpaquePointer
+    public var configuration: Configuration
+
+    public init(configuration: Configuration = Configuration()) throws {
+        _ = luaDispatchInstalled
+        guard let L = clua_newstate(max(0, configuration.maxMemoryBytes ?? 0)) else {
+            throw LuaError(kind: .memory, message: "not enough memory")
+        }
+        self.L = L
+        self.configuration = configuration
+        clua_runtime_of(L).pointee.host = Unmanaged.passUnretained(self).toOpaque()
+        if clua_openlibs(L) != LUA_OK {
+            let message = stack.stringValue(-1) ?? "cannot open the standard libraries"
+            throw LuaError(kind: .memory, message: message)
+        }
+        try installHelpers()
+    }
+
+    deinit {
+        clua_close(L)
+    }
+
+    /// A stack view for pushing and reading values from the host.
+    public var stack: LuaCall { LuaCall(L) }
+
+    /// The Lua heap in bytes, as the allocator counts it.
+    public var memoryInUse: Int { Int(clua_runtime_of(L).pointee.used) }
+
+    /// Changes the memory cap (nil: none).
+    public func setMemoryLimit(_ bytes: Int?) {
+        clua_set_limit(L, bytes.map { max(0, $0) } ?? 0)
+    }
+
+    // MARK: Registration
+
+    /// Registers `fn` as `table.name`, `table` being a dotted path of global tables created as
+    /// needed (`"coclick.meetings"`); with `table` nil, as the global `name`.
+    public func register(_ name: String, in table: String? = nil, _ fn: @escaping LuaFunction) {
+        let s = stack
+        pushTable(path: table)
+        s.push(function: fn)
+        s.setField(-2, name)
+        s.pop()
+    }
+
+    /// Pushes the table at a dotted global path, creating the missing tables (`nil`: globals).
+    /// A non-table value in the way is replaced.
+    public func pushTable(path: String?) {
+        let s = stack
+        clua_pushglobaltable(L)
+        guard let path, !path.isEmpty else { return }
+        for part in path.split(separator: ".") {
+            let key = String(part)
+            if s.rawField(-1, key) != .table {
+                s.pop()
+                s.newTable()
+                lua_pushvalue(L, -1)
+                s.setField(-3, key)
+            }
+            lua_rotate(L, -2, 1)
+            s.pop()
+        }
+    }
+
+    // MARK: Loading and calling
+
+    /// Compiles `code` and pushes the chunk. `chunkName` as Lua uses it: `=(command line)`,
+    /// `=stdin`, `@file.lua`.
+    public func load(_ code: String, chunkName: String = "=(command line)") throws {
+        var code = code
+        let status = code.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                clua_safe_loadbuffer(L, chars.baseAddress, chars.count, chunkName)
+            }
+        }
+        if status != LUA_OK { throw popError(status: status) }
+    }
+
+    /// Compiles a file (nil: standard input) and pushes the chunk. A first line starting with
+    /// `#` is skipped.
+    public func load(file path: String?) throws {
+        let status = path.map { clua_safe_loadfile(L, $0) } ?? clua_safe_loadfile(L, nil)
+        if status != LUA_OK { throw popError(status: status) }
+    }
+
+    /// Calls the function below its `arguments` on the stack with the traceback message handler;
+    /// returns the number of results left on the stack.
+    @discardableResult
+    public func call(arguments: Int32 = 0, results: Int32 = CLUA_MULTRET) throws -> Int32 {
+        let base = lua_gettop(L) - arguments - 1
+        clua_pushcfunction(L, clua_msghandler)
+        lua_rotate(L, base + 1, 1)  // handler below the function
+        lua_pushnil(L)
+        lua_setfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        let status = clua_pcall(L, arguments, results, base + 1)
+        lua_rotate(L, base + 1, -1)
+        clua_pop(L, 1)  // the handler
+        if status != LUA_OK { throw popError(status: status) }
+        return lua_gettop(L) - base
+    }
+
+    /// Runs `code` and returns what it returned.
+    public func evaluate(_ code: String, chunkName: String = "=(command line)") throws -> [LuaValue] {
+        let base = lua_gettop(L)
+        try load(code, chunkName: chunkName)
+        let n = try call()
+        return popValues(n, base: base)
+    }
+
+    /// Runs a script file (nil or "-": standard input) as `lua script args...` does: the global
+    /// `arg` holds the script name at 0 and the arguments at 1..., which are also the chunk's `...`.
+    public func run(file path: String?, arguments: [String] = []) throws -> [LuaValue] {
+        let base = lua_gettop(L)
+        let file = path == "-" ? nil : path
+        let s = stack
+        s.newTable(arrayCount: Int32(clamping: arguments.count), fieldCount: 1)
+        s.push(path ?? "-")
+        s.setIndex(-2, 0)
+        for (i, argument) in arguments.enumerated() {
+            s.push(argument)
+            s.setIndex(-2, Int64(i + 1))
+        }
+        pushTable(path: nil)
+        lua_rotate(L, -2, 1)
+        s.setField(-2, "arg")  // raw: a metatable on _G (strict mode) is not run from Swift
+        s.pop()
+        try load(file: file)
+        guard s.ensureStack(Int32(clamping: arguments.count) + 1) else {
+            lua_settop(L, base)
+            throw LuaError(kind: .runtime, message: "too many script arguments")
+        }
+        for argument in arguments { s.push(argument) }
+        let n = try call(arguments: Int32(arguments.count))
+        return popValues(n, base: base)
+    }
+
+    private func popValues(_ n: Int32, base: Int32) -> [LuaValue] {
+        var values: [LuaValue] = []
+        for i in 0..<n {
+            values.append(LuaValue(state: self, index: base + 1 + i))
+        }
+        lua_settop(L, base)
+        return values
+    }
+
+    /// Pops the error value left by a failed load or call and describes it.
+    func popError(status: Int32) -> LuaError {
+        let s = stack
+        defer { s.pop() }
+        let interrupted = clua_take_interrupt_fired(L) != 0
+        var kind: LuaError.Kind
+        switch status {
+        case LUA_ERRSYNTAX: kind = .syntax
+        case LUA_ERRMEM: kind = .memory
+        case LUA_ERRERR: kind = .errorHandler
+        case LUA_ERRFILE: kind = .file
+        default: kind = .runtime
+        }
+        if interrupted { kind = .interrupted }
+        if s.type(-1) == .string, let text = s.stringValue(-1) {
+            var message = text
+            var traceback: String?
+            if let range = text.range(of: "\nstack traceback:\n") {
+                message = String(text[..<range.lowerBound])
+                traceback = String(text[text.index(after: range.lowerBound)...])
+            }
+            if kind == .runtime, message.hasSuffix("not enough memory") { kind = .memory }
+            return LuaError(kind: kind, message: message, traceback: traceback)
+        }
+        let message = s.describe(-1)
+        var fields: [String: JSONValue]?
+        if s.type(-1) == .table, case .object(let object)? = try? s.toJSON(-1) { fields = object }
+        lua_getfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        defer { s.pop() }
+        var traceback = s.stringValue(-1)
+        if let text = traceback, let range = text.range(of: "stack traceback:\n") {
+            traceback = String(text[range.lowerBound...])
+        }
+        return LuaError(kind: kind, message: message, traceback: traceback, fields: fields)
+    }
+
+    // MARK: Interrupts
+
+    /// Asks the running chunk to stop with "interrupted!" (safe from any thread or signal
+    /// handler: it only sets a flag and a hook).
+    public func requestInterrupt() { clua_request_interrupt(L) }
+
+    /// Makes SIGINT interrupt this state, as `lua` does (`false`: the default handler again).
+    public func interruptOnSIGINT(_ on: Bool = true) { clua_sigint_arm(on ? L : nil) }
+
+    /// Whether an interrupt is pending (a blocking binding should give up).
+    public var interruptRequested: Bool { clua_runtime_of(L).pointee.interrupt_requested != 0 }
+
+    // MARK: Rendering
+
+    /// `pp`'s rendering of the value at `index` (what the REPL prints).
+    public func render(_ index: Int32) -> String {
+        let s = stack
+        let i = lua_absindex(L, index)
+        lua_getfield(L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
+        lua_pushvalue(L, i)
+        if clua_pcall(L, 1, 1, 0) == LUA_OK, let text = s.stringValue(-1) {
+            s.pop()
+            return text
+        }
+        s.pop()
+        return s.describe(i)
+    }
+}
+
+/// A value a chunk returned: its type, its JSON form when it has one, and its rendering by `pp`.
+public struct LuaValue: Sendable, CustomStringConvertible {
+    public var type: LuaType
+    public var json: JSONValue?
+    public var rendered: String
+
+    init(state: LuaState, index: Int32) {
+        let s = state.stack
+        type = s.type(index)
+        json = try? s.toJSON(index)
+        rendered = state.render(index)
+    }
+
+    public var description: String { rendered }
+}

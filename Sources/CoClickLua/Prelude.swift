@@ -1,0 +1,311 @@
+/// The helpers written in Lua: `pp`, `coclick.tabulate`, `log.*` and the Lua half of `csv`.
+/// Lua is the natural place for them: they call `tostring`, metamethods and `json.encode`, all
+/// of which may raise, and here raising is fine. The chunk receives a table of the Swift and C
+/// internals it builds on.
+enum Prelude {
+    static let source = #"""
+local internal = ...
+local json, coclick, csv = internal.json, internal.coclick, internal.csv
+local type, tostring, pairs, ipairs, select, rawlen, rawget = type, tostring, pairs, ipairs, select, rawlen, rawget
+local getmetatable, pcall, error, tonumber = getmetatable, pcall, error, tonumber
+local concat, sort = table.concat, table.sort
+local mtype, huge = math.type, math.huge
+local json_null = json.null
+
+-- Columns that identify a row come first, in this order; the others follow sorted.
+local IDENTIFYING = { "id", "user", "status", "starts_at" }
+local MAX_ITEMS = 100        -- items or fields shown per table by pp
+local MAX_LINES = 400        -- lines shown by pp
+local MAX_CELL = 40          -- characters per cell in pp's tables
+
+local function width(s)
+  return utf8.len(s) or #s
+end
+
+local function cut(s, n)
+  if width(s) <= n then return s end
+  local ok, stop = pcall(utf8.offset, s, n)
+  return s:sub(1, (ok and stop or n) - 1) .. "…"
+end
+
+local ESCAPES = { ["\n"] = "\\n", ["\t"] = "\\t", ["\r"] = "\\r", ['"'] = '\\"', ["\\"] = "\\\\" }
+local function quote(s)
+  return '"' .. (s:gsub('[%c"\\]', function(c) return ESCAPES[c] or ("\\%03d"):format(c:byte()) end)) .. '"'
+end
+
+local KEYWORDS = {}
+for w in ("and break do else elseif end false for function goto if in local nil not or repeat return then true until while"):gmatch("%a+") do
+  KEYWORDS[w] = true
+end
+
+local function is_array(t)
+  local n = rawlen(t)
+  local count = 0
+  for k in pairs(t) do
+    if mtype(k) ~= "integer" or k < 1 or k > n then return false end
+    count = count + 1
+  end
+  return count == n and n > 0
+end
+
+local function has_tostring(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and rawget(mt, "__tostring") ~= nil
+end
+
+-- An array of tables keyed by strings: shown as an aligned table.
+local function is_records(t)
+  if not is_array(t) then return false end
+  for _, row in ipairs(t) do
+    if type(row) ~= "table" or has_tostring(row) or next(row) == nil then return false end
+    for k in pairs(row) do
+      if type(k) ~= "string" then return false end
+    end
+  end
+  return true
+end
+
+local function default_columns(rows)
+  local seen, others, columns = {}, {}, {}
+  for _, row in ipairs(rows) do
+    if type(row) == "table" then
+      for k in pairs(row) do
+        if type(k) == "string" and not seen[k] then seen[k] = true; others[#others + 1] = k end
+      end
+    end
+  end
+  local first = {}
+  for _, name in ipairs(IDENTIFYING) do
+    if seen[name] then columns[#columns + 1] = name; first[name] = true end
+  end
+  sort(others)
+  for _, name in ipairs(others) do
+    if not first[name] then columns[#columns + 1] = name end
+  end
+  return columns
+end
+
+local function cell(v, limit)
+  local t = type(v)
+  local text
+  if v == nil or v == json_null then return ""
+  elseif t == "string" then text = v
+  elseif t == "table" and not has_tostring(v) then
+    local ok, encoded = pcall(json.encode, v)
+    text = ok and encoded or tostring(v)
+  else text = tostring(v) end
+  text = text:gsub("[\r\n\t]", { ["\r"] = "\\r", ["\n"] = "\\n", ["\t"] = "\\t" })
+  if limit then text = cut(text, limit) end
+  return text
+end
+
+-- rows: array of tables; columns: array of names (default: every key, identifying ones first).
+-- fit: { width = N, cell = N } trims cells and drops the columns that do not fit (pp).
+local function tabulate(rows, columns, fit)
+  if type(rows) ~= "table" then
+    error(("bad argument #1 to 'tabulate' (table expected, got %s)"):format(type(rows)), 2)
+  end
+  if columns ~= nil and type(columns) ~= "table" then
+    error(("bad argument #2 to 'tabulate' (table expected, got %s)"):format(type(columns)), 2)
+  end
+  columns = columns or default_columns(rows)
+  local names, cells, widths, numeric = {}, {}, {}, {}
+  for c, name in ipairs(columns) do
+    names[c] = tostring(name)
+    widths[c] = width(names[c])
+    numeric[c] = true
+  end
+  for r, row in ipairs(rows) do
+    local line = {}
+    for c, name in ipairs(columns) do
+      local v = type(row) == "table" and row[name] or nil
+      local text = cell(v, fit and fit.cell)
+      if v ~= nil and v ~= json_null and type(v) ~= "number" then numeric[c] = false end
+      line[c] = text
+      if width(text) > widths[c] then widths[c] = width(text) end
+    end
+    cells[r] = line
+  end
+  local shown, total = #names, 0
+  if fit and fit.width then
+    for c = 1, #names do
+      total = total + widths[c] + (c > 1 and 2 or 0)
+      if total > fit.width and c > 1 then shown = c - 1; break end
+    end
+  end
+  local function format(line)
+    local parts = {}
+    for c = 1, shown do
+      local text = line[c]
+      local pad = (" "):rep(widths[c] - width(text))
+      parts[c] = numeric[c] and pad .. text or text .. pad
+    end
+    return (concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local out = { format(names) }
+  local rule = {}
+  for c = 1, shown do rule[c] = ("-"):rep(widths[c]) end
+  out[2] = concat(rule, "  ")
+  for r = 1, #cells do out[#out + 1] = format(cells[r]) end
+  if shown < #names then
+    local left = {}
+    for c = shown + 1, #names do left[#left + 1] = names[c] end
+    out[#out + 1] = ("(%d more column%s: %s)"):format(#left, #left == 1 and "" or "s", concat(left, ", "))
+  end
+  return concat(out, "\n")
+end
+
+local function key_order(a, b)
+  local ta, tb = type(a), type(b)
+  if ta == "number" and tb == "number" then return a < b end
+  if ta == "number" then return true end
+  if tb == "number" then return false end
+  if ta == "string" and tb == "string" then return a < b end
+  if ta == "string" then return true end
+  if tb == "string" then return false end
+  return tostring(a) < tostring(b)
+end
+
+local function render_key(k)
+  if type(k) == "string" then
+    if k:match("^[%a_][%w_]*$") and not KEYWORDS[k] then return k end
+    return "[" .. quote(k) .. "]"
+  end
+  if type(k) == "table" then return "[" .. tostring(k) .. "]" end
+  return "[" .. tostring(k) .. "]"
+end
+
+local function terminal_width()
+  return tonumber(os.getenv("COLUMNS") or "") or 160
+end
+
+local render
+
+local function render_table(t, indent, visiting)
+  if visiting[t] then return "<cycle>" end
+  if has_tostring(t) then return tostring(t) end
+  if next(t) == nil then return "{}" end
+  visiting[t] = true
+  local inner = indent .. "  "
+  local result
+  if is_records(t) then
+    local text = tabulate(t, nil, { width = terminal_width() - #indent, cell = MAX_CELL })
+    local n = #t
+    if n > MAX_ITEMS then
+      local head = {}
+      for i = 1, MAX_ITEMS do head[i] = t[i] end
+      text = tabulate(head, default_columns(t), { width = terminal_width() - #indent, cell = MAX_CELL })
+        .. ("\n... (%d more rows)"):format(n - MAX_ITEMS)
+    end
+    result = indent == "" and text or ("\n" .. text):gsub("\n", "\n" .. inner)
+  else
+    local keys, n = {}, 0
+    for k in pairs(t) do n = n + 1; keys[n] = k end
+    sort(keys, key_order)
+    local array = is_array(t)
+    local parts, simple, length = {}, true, 0
+    for i = 1, math.min(n, MAX_ITEMS) do
+      local k = keys[i]
+      local v = t[k]
+      local text = render(v, inner, visiting)
+      if text:find("\n", 1, true) then simple = false end
+      if not array then text = render_key(k) .. " = " .. text end
+      parts[i] = text
+      length = length + #text + 2
+    end
+    if n > MAX_ITEMS then
+      parts[#parts + 1] = ("... (%d more %s)"):format(n - MAX_ITEMS, array and "items" or "fields")
+    end
+    if simple and length + #indent <= 80 then
+      result = "{" .. concat(parts, ", ") .. "}"
+    else
+      result = "{\n" .. inner .. concat(parts, ",\n" .. inner) .. "\n" .. indent .. "}"
+    end
+  end
+  visiting[t] = nil
+  return result
+end
+
+render = function(v, indent, visiting)
+  local t = type(v)
+  if t == "string" then return quote(v) end
+  if v == json_null then return "json.null" end
+  if t == "table" then return render_table(v, indent, visiting) end
+  return tostring(v)
+end
+
+-- The whole rendering of one value, cut to MAX_LINES lines.
+local function render_value(v)
+  local text = render(v, "", {})
+  local lines, count, cut_at = 0, 0, nil
+  for i in text:gmatch("()\n") do
+    count = count + 1
+    if count == MAX_LINES then cut_at = i end
+  end
+  if cut_at then
+    return text:sub(1, cut_at - 1) .. ("\n... (%d more lines)"):format(count + 1 - MAX_LINES)
+  end
+  return text
+end
+internal.register_render(render_value)
+
+function pp(...)
+  local n = select("#", ...)
+  local parts, multiline = {}, false
+  for i = 1, n do
+    parts[i] = render_value((select(i, ...)))
+    if parts[i]:find("\n") then multiline = true end
+  end
+  if n == 0 then return end
+  io.write(concat(parts, multiline and "\n" or "\t"), "\n")
+end
+
+coclick.tabulate = function(rows, columns) return tabulate(rows, columns) end
+
+local function join(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  return concat(parts, " ")
+end
+local write_log = internal.log
+log = {
+  info = function(...) write_log("INFO", join(...)) end,
+  warn = function(...) write_log("WARN", join(...)) end,
+  error = function(...) write_log("ERROR", join(...)) end,
+}
+
+local function csv_field(v, r, name)
+  local t = type(v)
+  if v == nil or v == json_null then return "" end
+  if t == "string" then return v end
+  if t == "number" or t == "boolean" then return tostring(v) end
+  if t == "table" then
+    if has_tostring(v) then return tostring(v) end
+    return json.encode(v)
+  end
+  error(("csv.encode: cannot write a %s value (row %d, column %s)"):format(t, r, tostring(name)), 3)
+end
+
+local csv_encode_rows = internal.csv_encode
+function csv.encode(rows, columns)
+  if type(rows) ~= "table" then
+    error(("bad argument #1 to 'encode' (table expected, got %s)"):format(type(rows)), 2)
+  end
+  if columns ~= nil and type(columns) ~= "table" then
+    error(("bad argument #2 to 'encode' (table expected, got %s)"):format(type(columns)), 2)
+  end
+  columns = columns or default_columns(rows)
+  local header, out = {}, {}
+  for c, name in ipairs(columns) do header[c] = tostring(name) end
+  for r, row in ipairs(rows) do
+    if type(row) ~= "table" then
+      error(("csv.encode: row %d is a %s, not a table"):format(r, type(row)), 2)
+    end
+    local fields = {}
+    for c, name in ipairs(columns) do fields[c] = csv_field(row[name], r, name) end
+    out[r] = fields
+  end
+  return csv_encode_rows(header, out)
+end
+"""#
+}

@@ -1,0 +1,87 @@
+// Measures the two costs the Lua runtime promises to keep low, side by side with a reference:
+// a no-op Swift binding against a no-op C lua_CFunction, and json.decode against lua-cjson.
+import CLua
+import CLuaSupport
+import CoClickLua
+
+let state = try LuaState()
+state.register("swift_noop") { _ in .none }
+state.pushTable(path: nil)
+clua_pushcfunction(state.L, clua_noop)
+state.stack.setField(-2, "c_noop")
+state.stack.pop()
+
+func seconds(in state: LuaState, _ code: String) throws -> Double {
+    let values = try state.evaluate(code)
+    guard case .number(let t)? = values.first?.json else { return .nan }
+    return t
+}
+
+func loop(_ name: String) -> String {
+    """
+    local f = \(name)
+    local clock = os.clock
+    local t0 = clock()
+    for i = 1, 1000000 do f() end
+    return clock() - t0
+    """
+}
+
+// Interleave the runs so that both sides see the same machine load.
+var swiftBest = Double.infinity, cBest = Double.infinity
+for _ in 0..<7 {
+    cBest = min(cBest, try seconds(in: state, loop("c_noop")))
+    swiftBest = min(swiftBest, try seconds(in: state, loop("swift_noop")))
+}
+
+_ = try state.evaluate("""
+    local users = {"ann@example.com", "bob@example.com", "chloé@example.com", "dan@example.com"}
+    local statuses = {"scheduled", "in_progress", "closed", "cancelled"}
+    local meetings, size, i = {}, 0, 0
+    while size < 1048576 do
+      i = i + 1
+      local m = {
+        id = ("%08x-4c1e-4b7a-9d2f-%012x"):format(i * 2654435761 % 4294967296, i),
+        user = users[i % #users + 1], status = statuses[i % #statuses + 1],
+        starts_at = coclick.time.format(1700000000 + i * 900, "utc"),
+        ends_at = json.null, duration = 30 + i % 60, price = (i % 100) / 4,
+        cobrowsing_url = "https://shop.example.com/products/" .. i .. "?ref=coclick",
+        presenter_url = "https://www.coclick.io/presenter/" .. i, prospect_url = "https://www.coclick.io/p/" .. i,
+        custom_data = {crm_id = "CRM-" .. i, tags = {"vip", "renewal"}, note = "Call back \\"soon\\"\\n"},
+        created_at = coclick.time.format(1690000000 + i, "utc"), recorded = i % 3 == 0,
+      }
+      meetings[i] = m
+      size = size + #json.encode(m) + 1
+    end
+    bench_text = json.encode(meetings)
+    cjson = require "cjson"
+    """)
+
+let decodeLoop = { (decoder: String) in
+    """
+    local decode, text = \(decoder), bench_text
+    local clock = os.clock
+    local t0 = clock()
+    for i = 1, 5 do decode(text) end
+    return (clock() - t0) / 5
+    """
+}
+var oursBest = Double.infinity, cjsonBest = Double.infinity
+for _ in 0..<5 {
+    cjsonBest = min(cjsonBest, try seconds(in: state, decodeLoop("cjson.decode")))
+    oursBest = min(oursBest, try seconds(in: state, decodeLoop("json.decode")))
+}
+let textSize = try state.evaluate("return #bench_text").first?.json
+let count = try state.evaluate("return #json.decode(bench_text)").first?.json
+
+func ms(_ t: Double) -> String { String(Int((t * 1_000_000).rounded())) .padding(6) + " µs" }
+func ratio(_ a: Double, _ b: Double) -> String { String(Int((a / b * 100).rounded())) + "%" }
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+print("benchmark                                   coclick      reference    ratio   target")
+print("1,000,000 calls: Swift binding / C function \(ms(swiftBest))  \(ms(cBest))    \(ratio(swiftBest, cBest).padding(5))   <= 130%")
+print("json.decode 1 MiB (\(count.map { "\($0)" } ?? "?") meetings, \(textSize.map { "\($0)" } ?? "?") bytes) / cjson")
+print("                                            \(ms(oursBest))  \(ms(cjsonBest))    \(ratio(oursBest, cjsonBest).padding(5))   <= 200%")

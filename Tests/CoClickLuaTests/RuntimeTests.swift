@@ -1,0 +1,133 @@
+import Testing
+import Foundation
+import CLuaSupport
+import CoClickAPI
+@testable import CoClickLua
+
+/// A raw state pointer handed to another thread, which only calls the signal-safe
+/// `clua_request_interrupt` on it.
+struct StatePointer: @unchecked Sendable { let L: OpaquePointer }
+
+func interrupt(_ state: LuaState, after milliseconds: Int) {
+    let pointer = StatePointer(L: state.L)
+    Thread.detachNewThread {
+        usleep(UInt32(milliseconds * 1000))
+        clua_request_interrupt(pointer.L)
+    }
+}
+
+@Suite struct RuntimeTests {
+    @Test func requireCoclickAndCjson() throws {
+        #expect(try eval("return require('coclick') == coclick, type(coclick.time), type(coclick.tabulate)") ==
+                [.bool(true), .string("table"), .string("function")])
+        #expect(try evalString("local cjson = require 'cjson' return cjson.encode({1, 2})") == "[1,2]")
+        #expect(try eval("return package.path:find('/usr/share/lua/5.4/?.lua', 1, true) ~= nil") == [.bool(true)])
+    }
+
+    @Test func scriptFilesSkipAFirstHashLineAndGetArguments() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-\(UUID()).lua").path
+        try "#!/usr/bin/env -S coclick run\nlocal a, b = ...\nreturn arg[0], a, b, arg[2]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let state = try LuaState()
+        let values = try state.run(file: path, arguments: ["x", "y"]).map(\.json)
+        #expect(values == [.string(path), .string("x"), .string("y"), .string("y")])
+        let missing = try #require(try? { () throws -> LuaError? in
+            do { _ = try state.run(file: path + ".missing"); return nil } catch let e as LuaError { return e }
+        }())
+        #expect(missing.kind == .file)
+        #expect(missing.message.contains("cannot open"))
+    }
+
+    @Test func memoryCapFailsTheScriptAndKeepsTheState() throws {
+        let state = try LuaState(configuration: .init(maxMemoryBytes: 8 << 20))
+        let error = try #require(try evalError("""
+            local t = {}
+            for i = 1, 1e7 do t[i] = ("x"):rep(64) .. i end
+            """, state))
+        #expect(error.kind == .memory)
+        #expect(error.message.contains("not enough memory"))
+        #expect(try eval("collectgarbage() return 1 + 1", state) == [.integer(2)])
+        #expect(state.memoryInUse < 8 << 20)
+    }
+
+    @Test func memoryCapOverrunInsideABindingRaisesAfterIt() throws {
+        let state = try LuaState(configuration: .init(maxMemoryBytes: 4 << 20))
+        state.register("big") { call in
+            call.push(String(repeating: "y", count: 6 << 20))  // allowed now, refused on return
+            return .values(1)
+        }
+        #expect(try eval("local ok, err = pcall(big) return ok, err", state) == [.bool(false), .string("not enough memory")])
+        #expect(try eval("collectgarbage() return #('ok'):rep(10)", state) == [.integer(20)])
+    }
+
+    @Test func interruptStopsAnEndlessLoop() throws {
+        let state = try LuaState()
+        interrupt(state, after: 100)
+        let error = try #require(try evalError("while true do end", state))
+        #expect(error.kind == .interrupted)
+        #expect(error.message.contains("interrupted!"))
+        #expect(try eval("return 'still usable'", state) == [.string("still usable")])
+    }
+
+    @Test func interruptCancelsABlockingAwait() throws {
+        let state = try LuaState()
+        final class Flag: @unchecked Sendable { var cancelled = false }
+        let flag = Flag()
+        state.register("slow") { call in
+            try call.blockingAwait {
+                do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
+                return 1
+            }
+            return .none
+        }
+        state.register("fast") { call in
+            let n = try call.blockingAwait { () async throws -> Int64 in
+                try await Task.sleep(for: .milliseconds(5))
+                return 41
+            }
+            call.push(n + 1)
+            return .values(1)
+        }
+        #expect(try eval("return fast()", state) == [.integer(42)])
+        interrupt(state, after: 100)
+        let start = Date()
+        let error = try #require(try evalError("slow()", state))
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(error.kind == .interrupted)
+        #expect(error.message.contains("interrupted!"))
+        #expect(flag.cancelled)
+        #expect(try eval("return 1", state) == [.integer(1)])
+    }
+
+    @Test func raisingBindingsLeaveMemoryFlat() throws {
+        let state = try LuaState()
+        state.register("boom") { call in
+            throw LuaArgumentError(argument: 1, expected: "meeting")
+        }
+        let script = """
+            local pcall, boom = pcall, boom
+            for i = 1, N do pcall(boom, i) end
+            collectgarbage() collectgarbage()
+            return collectgarbage("count")
+            """
+        try state.load("N = 20000")
+        try state.call()
+        _ = try eval(script, state)  // warm up
+        let rssBefore = residentBytes()
+        let luaBefore = state.memoryInUse
+        _ = try eval("N = 1000000", state)
+        _ = try eval(script, state)
+        let rssGrowth = residentBytes() - rssBefore
+        let luaGrowth = state.memoryInUse - luaBefore
+        #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes")
+        #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes")
+    }
+}
+
+/// Resident set size from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}

@@ -1,0 +1,113 @@
+import Testing
+import CoClickAPI
+@testable import CoClickLua
+
+@Suite struct TrampolineTests {
+    func stateWithBindings() throws -> LuaState {
+        let state = try LuaState()
+        state.register("get", in: "api") { call in
+            let id = try call.string(1)
+            call.push("meeting " + id)
+            return .values(1)
+        }
+        state.register("list", in: "api") { call in
+            let options = try call.optionalTable(1)
+            let per = try options.flatMap { try call.integerField($0, "per") } ?? 20
+            call.push(per)
+            return .values(1)
+        }
+        state.register("fail", in: "api") { _ in throw LuaScriptError("it failed") }
+        state.register("reject", in: "api") { call in
+            throw TestAPIError(status: 422, message: "user: User must exist")
+        }
+        state.register("sum") { call in
+            var total: Int64 = 0
+            for i in 1...max(1, call.argumentCount) where call.argumentCount > 0 { total += try call.integer(i) }
+            call.push(total)
+            return .values(1)
+        }
+        return state
+    }
+
+    @Test func argumentErrorsNameArgumentAndBinding() throws {
+        let state = try stateWithBindings()
+        let error = try #require(try evalError("api.get(42 > 1)", state))
+        #expect(error.message == "(command line):1: bad argument #1 to 'get' (string expected, got boolean)")
+        #expect(error.traceback?.hasPrefix("stack traceback:") == true)
+        let field = try #require(try evalError("api.list{per = 'many'}", state))
+        #expect(field.message == "(command line):1: bad argument #1 to 'list' (field 'per': integer expected, got string)")
+        let missing = try #require(try evalError("return sum(1, 2.5)", state))
+        #expect(missing.message == "(command line):1: bad argument #2 to 'sum' (number has no integer representation)")
+        #expect(try eval("return sum(1, 2, 3), api.get(7), api.list{per = 5}, api.list()", state) ==
+                [.integer(6), .string("meeting 7"), .integer(5), .integer(20)])
+    }
+
+    @Test func errorsFromSwiftAreCaughtByPcall() throws {
+        let state = try stateWithBindings()
+        #expect(try eval("local ok, err = pcall(api.fail) return ok, err", state) ==
+                [.bool(false), .string("it failed")])
+        #expect(try eval("local ok, err = pcall(function() api.fail() end) return err", state) ==
+                [.string("(command line):1: it failed")])
+        #expect(try eval("local ok, err = pcall(api.get) return err", state) ==
+                [.string("bad argument #1 to '?' (string expected, got no value)")])
+    }
+
+    @Test func errorTablesKeepFieldsAndReadWell() throws {
+        let state = try stateWithBindings()
+        #expect(try eval("""
+            local ok, err = pcall(api.reject)
+            return type(err), err.kind, err.status, tostring(err), getmetatable(err).__name
+            """, state) == [.string("table"), .string("validation"), .integer(422),
+                            .string("CoClick 422: user: User must exist"), .string("coclick.error")])
+        let uncaught = try #require(try evalError("api.reject()", state))
+        #expect(uncaught.message == "CoClick 422: user: User must exist")
+        #expect(uncaught.fields?["kind"] == .string("validation"))
+        #expect(uncaught.fields?["status"] == .integer(422))
+        #expect(uncaught.traceback?.contains("(command line):1") == true)
+    }
+
+    @Test func bindingsAsValuesAreCollected() throws {
+        let state = try LuaState()
+        final class Counter { var n = 0 }
+        let counter = Counter()
+        weak var weakCounter: Counter?
+        do {
+            let local = Counter()
+            weakCounter = local
+            state.register("make") { call in
+                let captured = Counter()
+                call.push(function: { call in
+                    captured.n += 1
+                    call.push(captured.n)
+                    return .values(1)
+                })
+                return .values(1)
+            }
+            state.register("touch") { [local] _ in local.n += 1; return .none }
+        }
+        #expect(try eval("local f = make() f() return f()", state) == [.integer(2)])
+        _ = try eval("touch = nil collectgarbage() collectgarbage()", state)
+        #expect(weakCounter == nil)
+        _ = counter
+    }
+
+    @Test func syntaxErrorsAndIncompleteInput() throws {
+        let state = try LuaState()
+        let incomplete = try #require(try evalError("for i = 1, 2 do", state))
+        #expect(incomplete.kind == .syntax)
+        #expect(incomplete.isIncompleteInput)
+        let bad = try #require(try evalError("x = = 1", state))
+        #expect(bad.kind == .syntax)
+        #expect(!bad.isIncompleteInput)
+    }
+}
+
+struct TestAPIError: LuaErrorConvertible {
+    var status: Int
+    var message: String
+    func pushLuaError(_ call: LuaCall) {
+        call.pushErrorTable(fields: ["kind": .string("validation"), "status": .integer(Int64(status)),
+                                     "message": .string(message)],
+                            description: "CoClick \(status): \(message)")
+    }
+}
