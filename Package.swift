@@ -82,6 +82,9 @@ let package = Package(
             ]
         ),
 
+        // scripts/bench: lists a 10,000-meeting sandbox through the client (release build).
+        .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),
+
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
         .testTarget(name: "CoClickSandboxTests", dependencies: ["CoClickSandbox", "CoClickAPI"]),
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),

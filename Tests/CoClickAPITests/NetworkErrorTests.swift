@@ -23,6 +23,23 @@ struct NetworkErrorTests {
         try await client.shutdown()
     }
 
+    @Test func bracketedQueryIsAValidURL() async throws {
+        // Fails at connecting, not at parsing the URL: `q[user]=a%40b.c` is accepted as is.
+        let base = "http://127.0.0.1:1/api/v1"
+        let store = MemoryTokenStore()
+        _ = try await store.renew(TokenKey(profile: "default", baseURL: base, secretID: "id"), margin: .zero, rejected: nil) {
+            Token(value: "cached", expiresAt: Date().addingTimeInterval(3600), company: "c", baseURL: base)
+        }
+        var configuration = CoClickConfiguration(baseURL: base, credentials: Credentials(secretID: "id", secretKey: "k"))
+        configuration.retry = .none
+        let client = CoClickClient(configuration: configuration, tokenStore: store)
+        let error = await #expect(throws: CoClickError.self) {
+            try await client.listMeetings(query: .object(.object(["user": .string("a@b.c"), "s": .array([.string("x y")])])))
+        }
+        #expect(error?.message.contains("cannot connect") == true, "\(String(describing: error))")
+        try await client.shutdown()
+    }
+
     @Test func missingCredentialsAreUnauthorized() async throws {
         let client = client("http://127.0.0.1:1/api/v1", credentials: nil)
         let error = await #expect(throws: CoClickError.self) { try await client.token() }
