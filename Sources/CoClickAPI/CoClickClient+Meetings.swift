@@ -6,7 +6,8 @@ extension CoClickClient {
     public func listMeetings(query: MeetingQuery? = nil, page: Int = 1, per: Int = 20) async throws -> MeetingPage {
         guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
         guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
-        let exchange = try await authorized(.GET, url: url("/meetings", query: query?.queryString),
+        let exchange = try await authorized(.GET, url: url("/meetings", query: query?.encodedQueryString),
+                                            tracedURL: url("/meetings", query: query?.queryString),
                                             headers: [("X-Page", String(page)), ("X-Per", String(per))],
                                             what: "list meetings")
         let json = try json(exchange, what: "list meetings")

@@ -1,10 +1,20 @@
+import Foundation
+
 /// The `q` filter of `GET /meetings`. An object is sent in Rails' nested form
 /// (`{user = "a@b.c"}` -> `q[user]=a%40b.c`, `q[a][b]=`, `q[k][]=`); a string as `q=<string>`.
 public enum MeetingQuery: Sendable, Hashable {
     case text(String)
     case object(JSONValue)
 
-    /// The query string without a leading `?`; keys sorted so that URLs are stable.
+    /// The query string as it goes on the wire: brackets percent-encoded too (`q%5Buser%5D=`),
+    /// which Rails reads as `q[user]=`. A URL with raw brackets is not valid RFC 3986, and
+    /// Foundation's URL "repairs" one by encoding it again (`%40` becoming `%2540`).
+    public var encodedQueryString: String {
+        queryString.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")
+    }
+
+    /// The query string in the documented, readable form (`q[user]=a%40b.c`), without a
+    /// leading `?`; keys sorted so that URLs are stable.
     public var queryString: String {
         var pairs: [String] = []
         switch self {

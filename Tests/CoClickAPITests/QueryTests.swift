@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CoClickAPI
 
@@ -29,6 +30,12 @@ struct QueryTests {
             "k y": .string("v"),
         ]))
         #expect(q.queryString == "q[flag]=true&q[k%20y]=v&q[name]=%C3%89lodie%20%26%20Co%2F%3F%23%5B%5D%2B%20%25&q[none]=&q[ratio]=1.5&q[whole]=3")
+    }
+
+    @Test func wireFormEncodesBrackets() {
+        let q = MeetingQuery.object(.object(["user": .string("a@b.c"), "s": .array([.string("x")])]))
+        #expect(q.encodedQueryString == "q%5Bs%5D%5B%5D=x&q%5Buser%5D=a%40b.c")
+        #expect(URL(string: "http://h/m?" + q.encodedQueryString)?.query == q.encodedQueryString)
     }
 
     @Test func unreservedCharactersStay() {

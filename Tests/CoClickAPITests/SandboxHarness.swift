@@ -24,7 +24,7 @@ func withSandbox<T>(meetings: Int = 60, tokenTTL: Duration = .seconds(3600), fau
 /// A client of `server` with tiny retry delays, recording its trace.
 final class TestClient: Sendable {
     let client: CoClickClient
-    private let events = Mutex<[HTTPTraceEvent]>([])
+    private let events = EventLog()
 
     init(_ server: SandboxServer, store: any TokenStore = MemoryTokenStore(), adjust: (inout CoClickConfiguration) -> Void = { _ in }) {
         var configuration = CoClickConfiguration(baseURL: server.baseURL,
@@ -35,11 +35,11 @@ final class TestClient: Sendable {
         adjust(&configuration)
         let events = self.events
         client = CoClickClient(configuration: configuration, tokenStore: store, trace: { event in
-            events.withLock { $0.append(event) }
+            events.append(event)
         })
     }
 
-    var trace: [HTTPTraceEvent] { events.withLock { $0 } }
+    var trace: [HTTPTraceEvent] { events.all }
 
     func attempts(_ method: String, _ pathSuffix: String) -> [HTTPTraceEvent] {
         trace.filter { $0.method == method && $0.url.split(separator: "?")[0].hasSuffix(pathSuffix) }
@@ -62,4 +62,10 @@ func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "coclick-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+final class EventLog: Sendable {
+    private let events = Mutex<[HTTPTraceEvent]>([])
+    func append(_ event: HTTPTraceEvent) { events.withLock { $0.append(event) } }
+    var all: [HTTPTraceEvent] { events.withLock { $0 } }
 }
