@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,6 +83,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // scripts/bench: lists a 10,000-meeting sandbox through the client (release build).
+        .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),
 
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
         .testTarget(

@@ -1,0 +1,108 @@
+import Foundation
+import NIOHTTP1
+
+extension CoClickClient {
+    /// One page of `GET /meetings`.
+    public func listMeetings(query: MeetingQuery? = nil, page: Int = 1, per: Int = 20) async throws -> MeetingPage {
+        guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
+        guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
+        let exchange = try await authorized(.GET, url: url("/meetings", query: query?.encodedQueryString),
+                                            tracedURL: url("/meetings", query: query?.queryString),
+                                            headers: [("X-Page", String(page)), ("X-Per", String(per))],
+                                            what: "list meetings")
+        let json = try json(exchange, what: "list meetings")
+        guard case .array(let elements) = json else {
+            throw CoClickError(.decode, status: exchange.status,
+                               message: "list meetings: expected a JSON array, got \(json.typeName)",
+                               bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redactor.scrub))
+        }
+        var items: [MeetingSummary] = []
+        items.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            do {
+                items.append(try MeetingSummary(json: element))
+            } catch var error as CoClickError {
+                error.message = "list meetings: item \(index + 1): " + error.message
+                error.status = exchange.status
+                throw error
+            }
+        }
+        let total = exchange.headers.first(name: "x-total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return MeetingPage(items: items, page: page, per: per, announcedTotal: total)
+    }
+
+    /// Every meeting on every page, one page read ahead while the caller works on the current one.
+    public func meetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil) -> MeetingSequence {
+        MeetingSequence(pages: MeetingPageSequence(client: self, query: query, per: per, limit: limit))
+    }
+
+    /// Every page, the next one read ahead. Pages are cut so that at most `limit` items come out.
+    public func meetingPages(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil) -> MeetingPageSequence {
+        MeetingPageSequence(client: self, query: query, per: per, limit: limit)
+    }
+
+    /// Every meeting in full: the details of each page are fetched concurrently (at most
+    /// `concurrency` in flight), and those of the next page while the caller works on this one.
+    public func fullMeetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+                             concurrency: Int = 8) -> FullMeetingSequence {
+        FullMeetingSequence(client: self, query: query, per: per, limit: limit, concurrency: concurrency)
+    }
+
+    /// `GET /meetings/{id}`.
+    public func meeting(id: String) async throws -> Meeting {
+        guard !id.isEmpty else { throw CoClickError(.badRequest, message: "a meeting id must not be empty") }
+        let exchange = try await authorized(.GET, url: url("/meetings/" + PercentEncoding.encode(id)), what: "get meeting")
+        return try Meeting(json: json(exchange, what: "get meeting"))
+    }
+
+    /// The meetings of `ids`, in that order, at most `concurrency` requests in flight.
+    /// The first failure cancels the rest and is thrown.
+    public func meetings(ids: [String], concurrency: Int = 8) async throws -> [Meeting] {
+        guard !ids.isEmpty else { return [] }
+        let width = max(1, min(concurrency, 64, ids.count))
+        _ = try await tokens.token()  // one authentication before the fan-out
+        var results = [Meeting?](repeating: nil, count: ids.count)
+        try await withThrowingTaskGroup(of: (Int, Meeting).self) { group in
+            var next = 0
+            func startNext() {
+                let index = next
+                let id = ids[index]
+                group.addTask { (index, try await self.meeting(id: id)) }
+                next += 1
+            }
+            while next < width { startNext() }
+            while let (index, meeting) = try await group.next() {
+                results[index] = meeting
+                if next < ids.count { startNext() }
+            }
+        }
+        var ordered: [Meeting] = []
+        ordered.reserveCapacity(ids.count)
+        for meeting in results {
+            guard let meeting else { throw CancellationError() }
+            ordered.append(meeting)
+        }
+        return ordered
+    }
+
+    /// `POST /meetings`. Never retried once it may have reached the server, so a meeting is
+    /// never created twice. A validation failure is a `validation` error with its fields.
+    public func createMeeting(_ new: NewMeeting) async throws -> Meeting {
+        let exchange = try await authorized(.POST, url: url("/meetings"), body: new.json.jsonData(), what: "create meeting")
+        return try Meeting(json: json(exchange, what: "create meeting"))
+    }
+
+    /// Posts JSON to a webhook (chat, alerting): the client's timeouts, no retry, no
+    /// token. Returns the status and at most `maxWebhookResponseBytes` of the reply as text.
+    /// The trace shows only the webhook's host: its path is often its secret.
+    public func postJSON(url: String, body: JSONValue, headers: [String: String] = [:]) async throws -> (status: Int, body: String) {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw CoClickError(.badRequest, message: "post_json: the URL must start with http:// or https://")
+        }
+        let spec = HTTPRequestSpec(method: .POST, url: url, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                   body: body.jsonData(), bodyLimit: configuration.maxWebhookResponseBytes,
+                                   truncate: true, retry: .none, tracedURL: AttemptFailure.hostPart(url) + "/[redacted]")
+        let exchange = try await transport.send(spec)
+        return (exchange.status, String(decoding: exchange.body, as: UTF8.self))
+    }
+}

@@ -1,0 +1,13 @@
+/// An API key pair. The secret key never appears in `description` or `debugDescription`.
+public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var secretID: String
+    public var secretKey: String
+
+    public init(secretID: String, secretKey: String) {
+        self.secretID = secretID
+        self.secretKey = secretKey
+    }
+
+    public var description: String { "Credentials(secretID: \(secretID), secretKey: [redacted])" }
+    public var debugDescription: String { description }
+}

@@ -1,0 +1,230 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A response read in full (within the size limit).
+struct HTTPExchange: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+    /// True when the body was cut at the limit (webhook replies only).
+    var truncated = false
+
+    var contentType: String? { headers.first(name: "content-type") }
+}
+
+/// One request as the transport sends it.
+struct HTTPRequestSpec: Sendable {
+    var method: HTTPMethod
+    var url: String
+    var headers: [(String, String)] = []
+    var body: Data?
+    /// GET: retried on retryable statuses and on failures after sending. Others are retried
+    /// only when the request certainly never left (a failed connection attempt).
+    var idempotent: Bool { method == .GET || method == .HEAD }
+    /// Read the body up to this many bytes; beyond it, fail (`truncate == false`) or cut.
+    var bodyLimit: Int
+    var truncate = false
+    var retry: RetryPolicy
+    /// The URL as the trace shows it.
+    var tracedURL: String?
+}
+
+/// The single HTTP client of a `CoClickClient`: timeouts, body limits, retries, tracing.
+final class HTTPTransport: Sendable {
+    let http: HTTPClient
+    let requestTimeout: Duration
+    let userAgent: String
+    let trace: (@Sendable (HTTPTraceEvent) -> Void)?
+
+    init(configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?) {
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)),
+                               read: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)))
+        // Connection failures surface at once; this type retries them itself, within its policy.
+        config.connectionPool.retryConnectionEstablishment = false
+        // A redirect could carry the bearer token to another host.
+        config.redirectConfiguration = .disallow
+        // NIO's ClientBootstrap sets TCP_NODELAY on every connection (no Nagle stalls).
+        self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
+        self.requestTimeout = configuration.requestTimeout
+        self.userAgent = configuration.userAgent
+        self.trace = trace
+    }
+
+    func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// Sends `spec`, retrying as its policy allows. Returns any response that arrived (the
+    /// caller classifies statuses); throws `CoClickError` (`network`, `timeout`, `decode` for an
+    /// oversized body) or `CancellationError`.
+    func send(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
+        var attempt = 1
+        while true {
+            try Task.checkCancellation()
+            let started = ContinuousClock.now
+            do {
+                let exchange = try await attemptOnce(spec)
+                report(spec, attempt: attempt, started: started, status: exchange.status, bytes: exchange.body.count)
+                let status = exchange.status
+                if spec.idempotent, spec.retry.retryableStatuses.contains(status), attempt < spec.retry.maxAttempts {
+                    let retryAfter = exchange.headers.first(name: "retry-after").flatMap { RetryAfter.parse($0) }
+                    try await Task.sleep(for: spec.retry.delay(retry: attempt, retryAfter: retryAfter))
+                    attempt += 1
+                    continue
+                }
+                return exchange
+            } catch let failure as AttemptFailure {
+                report(spec, attempt: attempt, started: started, status: nil, bytes: 0, error: failure.error.description)
+                let mayRetry = failure.retryable && (spec.idempotent || !failure.mayHaveReachedServer)
+                if mayRetry, attempt < spec.retry.maxAttempts {
+                    try await Task.sleep(for: spec.retry.delay(retry: attempt, retryAfter: nil))
+                    attempt += 1
+                    continue
+                }
+                throw failure.error
+            }
+        }
+    }
+
+    private func report(_ spec: HTTPRequestSpec, attempt: Int, started: ContinuousClock.Instant,
+                        status: Int?, bytes: Int, error: String? = nil) {
+        guard let trace else { return }
+        trace(HTTPTraceEvent(method: spec.method.rawValue, url: spec.tracedURL ?? spec.url, status: status,
+                             duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))
+    }
+
+    /// One attempt, bounded by the request timeout from the first byte sent to the last read.
+    private func attemptOnce(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
+        let timeout = requestTimeout
+        do {
+            return try await withThrowingTaskGroup(of: HTTPExchange?.self) { group in
+                group.addTask { try await self.exchange(spec) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let exchange = first else {
+                    throw AttemptFailure(CoClickError(.timeout, message: "no complete response within \(Self.format(timeout))"),
+                                         retryable: true, mayHaveReachedServer: true)
+                }
+                return exchange
+            }
+        } catch let failure as AttemptFailure {
+            throw failure
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw AttemptFailure.classify(error, url: spec.url, limit: spec.bodyLimit)
+        }
+    }
+
+    private func exchange(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
+        var request = HTTPClientRequest(url: spec.url)
+        request.method = spec.method
+        request.headers.add(name: "User-Agent", value: userAgent)
+        request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in spec.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let body = spec.body {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
+        let response = try await http.execute(request, deadline: deadline)
+        let status = Int(response.status.code)
+        if spec.truncate {
+            var collected = Data()
+            var truncated = false
+            for try await chunk in response.body {
+                let room = spec.bodyLimit - collected.count
+                if chunk.readableBytes > room {
+                    collected.append(contentsOf: chunk.readableBytesView.prefix(room))
+                    truncated = true
+                    break
+                }
+                collected.append(contentsOf: chunk.readableBytesView)
+            }
+            return HTTPExchange(status: status, headers: response.headers, body: collected, truncated: truncated)
+        }
+        let buffer = try await response.body.collect(upTo: spec.bodyLimit)
+        return HTTPExchange(status: status, headers: response.headers, body: Data(buffer.readableBytesView))
+    }
+
+    static func format(_ d: Duration) -> String {
+        let s = d.seconds
+        return s < 1 ? "\(Int(s * 1000)) ms" : String(format: s == s.rounded() ? "%.0f s" : "%.1f s", s)
+    }
+}
+
+/// A failed attempt: the error to report, and what it allows.
+struct AttemptFailure: Error {
+    var error: CoClickError
+    var retryable: Bool
+    /// False only when the request certainly never left (the connection was never made).
+    var mayHaveReachedServer: Bool
+
+    init(_ error: CoClickError, retryable: Bool, mayHaveReachedServer: Bool) {
+        self.error = error
+        self.retryable = retryable
+        self.mayHaveReachedServer = mayHaveReachedServer
+    }
+
+    static func classify(_ error: any Error, url: String, limit: Int) -> AttemptFailure {
+        let host = Self.hostPart(url)
+        if error is NIOTooManyBytesError {
+            return AttemptFailure(CoClickError(.decode, message: "response body larger than the \(limit)-byte limit"),
+                                  retryable: false, mayHaveReachedServer: true)
+        }
+        if let e = error as? HTTPClientError {
+            if [.connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout].contains(e) {
+                return AttemptFailure(CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
+                                      retryable: true, mayHaveReachedServer: false)
+            }
+            if [.readTimeout, .writeTimeout, .deadlineExceeded].contains(e) {
+                return AttemptFailure(CoClickError(.timeout, message: "\(host) did not answer in time"),
+                                      retryable: true, mayHaveReachedServer: true)
+            }
+            if e == .remoteConnectionClosed {
+                return AttemptFailure(CoClickError(.network, message: "\(host) closed the connection"),
+                                      retryable: true, mayHaveReachedServer: true)
+            }
+            if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || "\(e)".contains("unsupportedScheme") {
+                return AttemptFailure(CoClickError(.network, message: "invalid URL \(HTTPTraceEvent.redactURL(url))"),
+                                      retryable: false, mayHaveReachedServer: false)
+            }
+            if e == .alreadyShutdown {
+                return AttemptFailure(CoClickError(.network, message: "the HTTP client is shut down"),
+                                      retryable: false, mayHaveReachedServer: false)
+            }
+            return AttemptFailure(CoClickError(.network, message: "\(host): \(e)"), retryable: true, mayHaveReachedServer: true)
+        }
+        if error is NIOConnectionError {
+            return AttemptFailure(CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
+                                  retryable: true, mayHaveReachedServer: false)
+        }
+        if let e = error as? ChannelError, case .connectTimeout = e {
+            return AttemptFailure(CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
+                                  retryable: true, mayHaveReachedServer: false)
+        }
+        if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
+            return AttemptFailure(CoClickError(.network, message: "cannot connect to \(host): connection refused"),
+                                  retryable: true, mayHaveReachedServer: false)
+        }
+        return AttemptFailure(CoClickError(.network, message: "\(host): \(error)"), retryable: true, mayHaveReachedServer: true)
+    }
+
+    private static func connectReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("refused") || text.contains("111") { return "connection refused" }
+        return Redactor.scrubJWTs(String(text.prefix(200)))
+    }
+
+    /// `scheme://host:port` only: error messages never carry paths or queries.
+    static func hostPart(_ url: String) -> String {
+        guard let u = URL(string: url), let host = u.host else { return "the server" }
+        return "\(u.scheme ?? "http")://\(host)\(u.port.map { ":\($0)" } ?? "")"
+    }
+}

@@ -1,0 +1,71 @@
+import CoClickAPI
+import CoClickSandbox
+import Foundation
+import Synchronization
+
+/// Starts a sandbox, runs `body` with it, and stops it whatever happens.
+func withSandbox<T>(meetings: Int = 60, tokenTTL: Duration = .seconds(3600), faults: String = "",
+                    _ body: (SandboxServer) async throws -> T) async throws -> T {
+    var configuration = SandboxConfiguration()
+    configuration.meetingCount = meetings
+    configuration.tokenTTL = tokenTTL
+    configuration.faults = try FaultPlan(parsing: faults)
+    let server = try await SandboxServer.start(configuration)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// A client of `server` with tiny retry delays, recording its trace.
+final class TestClient: Sendable {
+    let client: CoClickClient
+    private let events = EventLog()
+
+    init(_ server: SandboxServer, store: any TokenStore = MemoryTokenStore(), adjust: (inout CoClickConfiguration) -> Void = { _ in }) {
+        var configuration = CoClickConfiguration(baseURL: server.baseURL,
+                                                 credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey))
+        configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
+                                          retryAfterCap: .seconds(3))
+        configuration.requestTimeout = .seconds(10)
+        adjust(&configuration)
+        let events = self.events
+        client = CoClickClient(configuration: configuration, tokenStore: store, trace: { event in
+            events.append(event)
+        })
+    }
+
+    var trace: [HTTPTraceEvent] { events.all }
+
+    func attempts(_ method: String, _ pathSuffix: String) -> [HTTPTraceEvent] {
+        trace.filter { $0.method == method && $0.url.split(separator: "?")[0].hasSuffix(pathSuffix) }
+    }
+
+    /// Runs `body` and shuts the client down afterwards.
+    func run<T>(_ body: (CoClickClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "coclick-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+final class EventLog: Sendable {
+    private let events = Mutex<[HTTPTraceEvent]>([])
+    func append(_ event: HTTPTraceEvent) { events.withLock { $0.append(event) } }
+    var all: [HTTPTraceEvent] { events.withLock { $0 } }
+}
