@@ -1,1 +1,0 @@
-// The CoClickShell module. See DEVELOPERS.md for the layout.
