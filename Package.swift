@@ -86,7 +86,16 @@ let package = Package(
         .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),
 
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
-        .testTarget(name: "CoClickSandboxTests", dependencies: ["CoClickSandbox", "CoClickAPI"]),
+        .testTarget(
+            name: "CoClickSandboxTests",
+            dependencies: [
+                "CoClickSandbox", "CoClickAPI",
+                // Raw HTTP against the sandbox, independent of the CoClickAPI client under test elsewhere.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
         .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.

@@ -1,1 +1,0 @@
-// The CoClickSandbox module. See DEVELOPERS.md for the layout.

@@ -1,0 +1,24 @@
+/// Counters of what a sandbox has served, for tests and for the curious.
+public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
+    /// Every request received, faulted or not.
+    public var requests = 0
+    /// Successful `POST /authenticate`.
+    public var authentications = 0
+    /// `POST /authenticate` answered 401 (a wrong key pair).
+    public var rejectedAuthentications = 0
+    /// Meeting requests answered 401 (no, unknown or expired token).
+    public var unauthorized = 0
+    /// Meetings created by `POST /meetings`.
+    public var meetingsCreated = 0
+    /// Creation attempts rejected by validation (422).
+    public var validationFailures = 0
+    /// Faults injected (status, malformed, html, hang; latency is not counted).
+    public var faultsInjected = 0
+
+    public init() {}
+
+    public var description: String {
+        "requests=\(requests) authentications=\(authentications) rejected=\(rejectedAuthentications) "
+            + "unauthorized=\(unauthorized) created=\(meetingsCreated) invalid=\(validationFailures) faults=\(faultsInjected)"
+    }
+}

@@ -1,2 +1,0 @@
-// The coclick executable: a thin front over CoClickShell.
-print("coclick: not built yet")
