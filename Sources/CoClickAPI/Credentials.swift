@@ -11,3 +11,10 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var description: String { "Credentials(secretID: \(secretID), secretKey: [redacted])" }
     public var debugDescription: String { description }
 }
+
+// `dump()` and `Mirror`-based printers walk stored properties; show the key only redacted.
+extension Credentials: CustomReflectable {
+    public var customMirror: Mirror {
+        Mirror(self, children: ["secretID": secretID, "secretKey": "[redacted]"])
+    }
+}
