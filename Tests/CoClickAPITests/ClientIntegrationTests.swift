@@ -77,7 +77,7 @@ struct ClientIntegrationTests {
     }
 
     @Test func getManyConcurrentlyInOrder() async throws {
-        try await withSandbox(meetings: 30, faults: "latency=20ms") { server in
+        try await withSandbox(meetings: 30, faults: "latency=100ms") { server in
             let test = TestClient(server)
             try await test.run { client in
                 let ids = try await client.listMeetings(per: 30).items.map(\.id).reversed()
@@ -85,8 +85,9 @@ struct ClientIntegrationTests {
                 let meetings = try await client.meetings(ids: Array(ids), concurrency: 8)
                 let elapsed = ContinuousClock.now - started
                 #expect(meetings.map(\.id) == Array(ids))
-                // 30 requests of >= 20 ms each, 8 at a time: well under the sequential 600 ms.
-                #expect(elapsed < .milliseconds(450), "\(elapsed)")
+                // 30 requests of >= 100 ms each: one at a time they take 3 s at the least; 8 at a
+                // time about 0.4 s. The bound is loose so that a busy machine does not fail it.
+                #expect(elapsed < .milliseconds(2500), "\(elapsed)")
                 #expect(server.stats.authentications == 1)
             }
         }

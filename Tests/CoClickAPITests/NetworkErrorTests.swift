@@ -14,11 +14,9 @@ struct NetworkErrorTests {
 
     @Test func refusedConnectionIsANetworkError() async throws {
         let client = client("http://127.0.0.1:1/api/v1")
-        let started = ContinuousClock.now
         let error = await #expect(throws: CoClickError.self) { try await client.listMeetings() }
         #expect(error?.kind == .network)
         #expect(error?.status == nil)
-        #expect(ContinuousClock.now - started < .seconds(3))
         #expect(error?.description.contains("key-secret-1") == false)
         try await client.shutdown()
     }

@@ -69,34 +69,36 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
         #expect(try eval("return 'still usable'", state) == [.string("still usable")])
     }
 
-    @Test func interruptCancelsABlockingAwait() throws {
-        let state = try LuaState()
-        final class Flag: @unchecked Sendable { var cancelled = false }
-        let flag = Flag()
-        state.register("slow") { call in
-            try call.blockingAwait {
-                do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
-                return 1
+    @Test func interruptCancelsABlockingAwait() async throws {
+        try await onLuaThread {
+            let state = try LuaState()
+            final class Flag: @unchecked Sendable { var cancelled = false }
+            let flag = Flag()
+            state.register("slow") { call in
+                try call.blockingAwait {
+                    do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
+                    return 1
+                }
+                return .none
             }
-            return .none
-        }
-        state.register("fast") { call in
-            let n = try call.blockingAwait { () async throws -> Int64 in
-                try await Task.sleep(for: .milliseconds(5))
-                return 41
+            state.register("fast") { call in
+                let n = try call.blockingAwait { () async throws -> Int64 in
+                    try await Task.sleep(for: .milliseconds(5))
+                    return 41
+                }
+                call.push(n + 1)
+                return .values(1)
             }
-            call.push(n + 1)
-            return .values(1)
+            #expect(try eval("return fast()", state) == [.integer(42)])
+            interrupt(state, after: 100)
+            let start = Date()
+            let error = try #require(try evalError("slow()", state))
+            #expect(Date().timeIntervalSince(start) < 5)
+            #expect(error.kind == .interrupted)
+            #expect(error.message.contains("interrupted!"))
+            #expect(flag.cancelled)
+            #expect(try eval("return 1", state) == [.integer(1)])
         }
-        #expect(try eval("return fast()", state) == [.integer(42)])
-        interrupt(state, after: 100)
-        let start = Date()
-        let error = try #require(try evalError("slow()", state))
-        #expect(Date().timeIntervalSince(start) < 5)
-        #expect(error.kind == .interrupted)
-        #expect(error.message.contains("interrupted!"))
-        #expect(flag.cancelled)
-        #expect(try eval("return 1", state) == [.integer(1)])
     }
 
     @Test func raisingBindingsLeaveMemoryFlat() throws {
@@ -113,21 +115,12 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
         try state.load("N = 20000")
         try state.call()
         _ = try eval(script, state)  // warm up
-        let rssBefore = residentBytes()
         let luaBefore = state.memoryInUse
         _ = try eval("N = 1000000", state)
         _ = try eval(script, state)
-        let rssGrowth = residentBytes() - rssBefore
         let luaGrowth = state.memoryInUse - luaBefore
-        #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes")
+        // The process's RSS is shared with the suites running alongside, so the Swift side of
+        // the error path is measured in a process of its own (coclickTests, ErrorPathMemoryTests).
         #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes")
     }
-}
-
-/// Resident set size from /proc/self/statm.
-func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }

@@ -1,4 +1,5 @@
 import CoClickAPI
+import Foundation
 @testable import CoClickLua
 
 /// Runs `code` in a fresh state and returns its results as JSON.
@@ -29,4 +30,17 @@ func setGlobal(_ state: LuaState, _ name: String, _ value: JSONValue, nulls: Lua
     state.stack.push(value, nulls: nulls)
     state.stack.setField(-2, name)
     state.stack.pop()
+}
+
+/// Runs `body` on a thread of its own, as the runner runs a Lua state: a binding that blocks
+/// its thread on async work (`blockingAwait`) must never block a concurrency pool thread, which
+/// on a 2-core machine would starve the very tasks it waits for.
+func onLuaThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
 }
