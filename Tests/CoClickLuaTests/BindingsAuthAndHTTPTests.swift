@@ -14,7 +14,8 @@ import Testing
                 return a.company, table.concat(keys, ","), coclick.time.parse(a.expires_at) > os.time()
                 """, state)
             #expect(result == [.string(h.server.companyName), .string("company,expires_at"), .bool(true)])
-            let token = try await h.client.token()
+            let client = h.client
+            let token = try state.blockingAwait { try await client.token() }
             let rendered = try run("return json.encode(coclick.auth())", state).first??.stringValue ?? ""
             #expect(!rendered.contains(token.value))
             #expect(rendered.contains(token.expiresAtText))

@@ -1,4 +1,5 @@
 import CoClickAPI
+import CoClickSandbox
 import Foundation
 import Testing
 @testable import CoClickLua
