@@ -6,10 +6,22 @@ import Synchronization
 
 /// A sandbox over loopback, a real client of it (memory token store, tiny retry delays, its
 /// trace recorded) and a Lua state with the coclick.* bindings over that client.
-final class BindingsHarness: @unchecked Sendable {
+final class BindingsHarness: Sendable {
     let server: SandboxServer
     let client: CoClickClient
     private let events = TraceLog()
+    private let checks = Mutex<[@Sendable () throws -> Void]>([])
+
+    /// Defers an expectation to the test's own task: swift-testing attributes issues through task
+    /// locals, which the Lua thread does not have.
+    func check(_ expectation: @escaping @Sendable () throws -> Void) {
+        checks.withLock { $0.append(expectation) }
+    }
+
+    /// Runs the deferred expectations, in order.
+    func runChecks() throws {
+        for expectation in checks.withLock({ $0 }) { try expectation() }
+    }
 
     init(server: SandboxServer) {
         self.server = server
@@ -72,8 +84,10 @@ func withBindings<T: Sendable>(meetings: Int = 60, faults: String = "",
     let server = try await SandboxServer.start(configuration)
     let harness = BindingsHarness(server: server)
     let result = await onLuaThread { try body(harness) }
+    let checked = Result { try harness.runChecks() }
     try? await harness.client.shutdown()
     await server.stop()
+    try checked.get()
     return try result.get()
 }
 
