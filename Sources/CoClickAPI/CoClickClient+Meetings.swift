@@ -28,7 +28,11 @@ extension CoClickClient {
             }
         }
         let total = exchange.headers.first(name: "x-total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return MeetingPage(items: items, page: page, per: per, announcedTotal: total)
+        // A server that caps the page size (the sandbox at 100) says so in its X-Per reply: a
+        // full page of that size is not the last one, though shorter than what was asked.
+        let served = exchange.headers.first(name: "x-per").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let effectivePer = served.map { (1...per).contains($0) ? $0 : per } ?? per
+        return MeetingPage(items: items, page: page, per: effectivePer, announcedTotal: total)
     }
 
     /// Every meeting on every page, one page read ahead while the caller works on the current one.

@@ -6,6 +6,19 @@ import Testing
 /// The client against the sandbox over loopback HTTP.
 @Suite("Client against the sandbox")
 struct ClientIntegrationTests {
+    @Test func aServerCappedPageSizeStillPagesThroughEverything() async throws {
+        // The sandbox serves at most 100 a page and echoes X-Per: 100.
+        try await withSandbox(meetings: 150) { server in
+            try await TestClient(server).run { client in
+                let first = try await client.listMeetings(page: 1, per: 500)
+                #expect(first.count == 100 && first.per == 100 && first.next == 2)
+                var count = 0
+                for try await _ in client.meetings(per: 500) { count += 1 }
+                #expect(count == 150)
+            }
+        }
+    }
+
     @Test func pagingAcrossPagesAndLimits() async throws {
         try await withSandbox(meetings: 45) { server in
             try await TestClient(server).run { client in

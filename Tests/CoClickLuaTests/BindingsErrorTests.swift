@@ -126,13 +126,12 @@ import Testing
                 """
             _ = try run("N = 20000", state)
             _ = try run(script, state)  // warm up
-            let rssBefore = residentBytes()
             let luaBefore = state.memoryInUse
             _ = try run("N = 300000", state)
             _ = try run(script, state)
-            let rssGrowth = residentBytes() - rssBefore
             let luaGrowth = state.memoryInUse - luaBefore
-            h.check { #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes") }
+            // The process's RSS is shared with the suites running alongside: the Swift side of
+            // the error path is measured in a process of its own (coclickTests, ErrorPathMemoryTests).
             h.check { #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes") }
             h.check { #expect(h.server.stats.requests == 0) }
         }

@@ -98,7 +98,7 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
             #expect(error.message.contains("interrupted!"))
             #expect(flag.cancelled)
             #expect(try eval("return 1", state) == [.integer(1)])
-        }
+        }.get()
     }
 
     @Test func raisingBindingsLeaveMemoryFlat() throws {

@@ -31,16 +31,3 @@ func setGlobal(_ state: LuaState, _ name: String, _ value: JSONValue, nulls: Lua
     state.stack.setField(-2, name)
     state.stack.pop()
 }
-
-/// Runs `body` on a thread of its own, as the runner runs a Lua state: a binding that blocks
-/// its thread on async work (`blockingAwait`) must never block a concurrency pool thread, which
-/// on a 2-core machine would starve the very tasks it waits for.
-func onLuaThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try body() })
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-}
