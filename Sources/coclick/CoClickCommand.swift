@@ -72,8 +72,8 @@ struct CoClickCommand: ParsableCommand {
 
     /// Flushes C stdio (Lua's print and the results share it) and exits.
     static func finish(_ status: Int32) -> Never {
-        fflush(stdout)
-        exit(status)
+        fflush(nil)
+        Foundation.exit(status)
     }
 
     private static func awaitFromMainThread(_ command: any AsyncParsableCommand) throws {

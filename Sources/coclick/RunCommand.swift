@@ -20,7 +20,7 @@ struct RunCommand: ParsableCommand {
               completion: .file(extensions: ["lua"]))
     var file: String
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments passed to the script.", valueName: "arg"))
+    @Argument(help: ArgumentHelp("Arguments passed to the script (words after FILE go to the script untouched).", valueName: "arg"))
     var arguments: [String] = []
 
     /// Set by `main` from the words after FILE (see `ScriptArguments`).

@@ -61,7 +61,8 @@ public final class Session {
         do {
             state = try LuaState(configuration: configuration)
         } catch {
-            close()
+            provider.shutdown()
+            if let server = sandbox { _ = try? BlockingTask.run { await server.stop() } }
             throw error
         }
         SessionBindings.install(in: state, provider: provider)

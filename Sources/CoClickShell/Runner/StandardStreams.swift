@@ -9,7 +9,8 @@ import Darwin
 /// one `write` per line so lines from several threads (the HTTP trace) do not interleave.
 enum StandardStreams {
     static func writeOutput(_ text: String) {
-        fputs(text, stdout)
+        // Swift's print writes through C stdio's stdout, the buffer Lua's print uses.
+        print(text, terminator: "")
     }
 
     static func writeError(_ text: String) {
@@ -23,8 +24,7 @@ enum StandardStreams {
 
     /// Flushes what C stdio buffers (before exiting by `_exit`, which does not).
     static func flush() {
-        fflush(stdout)
-        fflush(stderr)
+        fflush(nil)  // every C stdio stream
     }
 
     static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
