@@ -45,14 +45,7 @@ struct CoClickCommand: ParsableCommand {
         do {
             command = try parseAsRoot(words)
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                finish(0)
-            }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            finish(code == .validationFailure ? 2 : code.rawValue)
+            exitForParserError(error)
         }
 
         do {
@@ -65,9 +58,22 @@ struct CoClickCommand: ParsableCommand {
         } catch let code as ExitCode {
             finish(code.rawValue)
         } catch {
-            FileHandle.standardError.write(Data("coclick: \(error)\n".utf8))
-            finish(1)
+            // --help and --version run as commands that throw their text.
+            exitForParserError(error)
         }
+    }
+
+    /// Prints what ArgumentParser has to say (help, version, a usage error) and exits; a usage
+    /// error exits with 2 rather than EX_USAGE (64).
+    private static func exitForParserError(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            finish(0)
+        }
+        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        finish(code == .validationFailure ? 2 : code.rawValue)
     }
 
     /// Flushes C stdio (Lua's print and the results share it) and exits.

@@ -125,7 +125,9 @@ import Testing
         let path = try home.script("boom.lua", "local function f()\n  error('boom')\nend\nf()\n")
         let run = try BinaryRun.coclick(["run", path], environment: home.environment())
         #expect(run.status == 1, "\(run.summary)")
-        #expect(run.stderr.hasPrefix("coclick: \(path):2: boom\n"), "\(run.summary)")
+        // Lua shortens a long chunk name from the left, as lua5.4 does.
+        #expect(run.stderr.hasPrefix("coclick: "), "\(run.summary)")
+        #expect(run.stderr.contains("boom.lua:2: boom\n"), "\(run.summary)")
         #expect(run.stderr.contains("stack traceback:"))
         #expect(run.stdout.isEmpty)
     }

@@ -68,6 +68,12 @@ final class RunGuard: @unchecked Sendable {
             sigaction(number, &action, &old)
             previous[number] = old
         }
+        // A parent may have left these signals blocked (test harnesses, some supervisors).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let thread = Thread { [self] in watch() }
         thread.name = "coclick run guard"
         thread.start()

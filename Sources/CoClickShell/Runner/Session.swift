@@ -48,6 +48,8 @@ public final class Session {
             self.preliminary = preliminary
             if case .success(let resolved) = preliminary {
                 for warning in resolved.warnings { StandardStreams.writeError(warning + "\n") }
+                // Hidden from error messages even before the first API call.
+                if let pair = resolved.keyPair { redaction.add(pair.secretKey) }
             }
             provider = .configured(options: options, resolver: resolver, preliminary: preliminary,
                                    redaction: redaction)
