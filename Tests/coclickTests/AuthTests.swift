@@ -11,7 +11,7 @@ import Testing
         defer { Task { await server.stop() } }
         let environment = home.environment()
 
-        let login = try BinaryRun.coclick(["auth", "login", "--profile", "work", "--base-url", server.baseURL,
+        let login = try await BinaryRun.coclickOffPool(["auth", "login", "--profile", "work", "--base-url", server.baseURL,
                                            "--secret-id", server.secretID],
                                           stdin: server.secretKey + "\nnot read\n", environment: environment)
         #expect(login.status == 0, "\(login.summary)")
@@ -22,7 +22,7 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: config.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
-        let status = try BinaryRun.coclick(["auth", "status", "--profile", "work"], environment: environment)
+        let status = try await BinaryRun.coclickOffPool(["auth", "status", "--profile", "work"], environment: environment)
         #expect(status.status == 0, "\(status.summary)")
         #expect(status.stdout.contains(server.companyName))
         #expect(status.stdout.contains("work") && status.stdout.contains("flag --profile"))
@@ -30,13 +30,13 @@ import Testing
         #expect(!status.stdout.contains(server.secretKey))
 
         // The saved profile serves scripts: no environment key needed.
-        let count = try BinaryRun.coclick(["--profile", "work", "eval", "return #coclick.meetings.all{} > 0"], environment: environment)
+        let count = try await BinaryRun.coclickOffPool(["--profile", "work", "eval", "return #coclick.meetings.all{} > 0"], environment: environment)
         #expect(count.stdout == "true\n", "\(count.summary)")
 
         let cache = home.cacheHome.appendingPathComponent("coclick")
         let tokens = { try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") } }
         #expect(try tokens().count == 1)
-        let logout = try BinaryRun.coclick(["auth", "logout", "--profile", "work"], environment: environment)
+        let logout = try await BinaryRun.coclickOffPool(["auth", "logout", "--profile", "work"], environment: environment)
         #expect(logout.status == 0, "\(logout.summary)")
         #expect(try tokens().isEmpty)
     }
@@ -46,7 +46,7 @@ import Testing
         defer { home.remove() }
         let server = try await TestSandbox.start()
         defer { Task { await server.stop() } }
-        let login = try BinaryRun.coclick(["auth", "login", "--base-url", server.baseURL],
+        let login = try await BinaryRun.coclickOffPool(["auth", "login", "--base-url", server.baseURL],
                                           stdin: "wrong-key\n",
                                           environment: home.environment(["COCLICK_SECRET_ID": server.secretID]))
         #expect(login.status == 4, "\(login.summary)")

@@ -12,7 +12,7 @@ import Testing
         await server.stop()
         #expect(expected > 0)
 
-        let run = try BinaryRun.coclick(["--sandbox", "eval", "return #coclick.meetings.all{}"],
+        let run = try await BinaryRun.coclickOffPool(["--sandbox", "eval", "return #coclick.meetings.all{}"],
                                         environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "\(expected)\n")
@@ -174,7 +174,7 @@ import Testing
         let environment = home.environment([
             "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": server.secretID, "COCLICK_SECRET_KEY": server.secretKey,
         ])
-        let run = try BinaryRun.coclick(["-v", "eval", "coclick.meetings.all{} ; error(coclick.auth().company)"],
+        let run = try await BinaryRun.coclickOffPool(["-v", "eval", "coclick.meetings.all{} ; error(coclick.auth().company)"],
                                         environment: environment)
         #expect(run.status == 1, "\(run.summary)")
         let traces = run.stderr.split(separator: "\n").filter { $0.contains("http") && $0.contains("->") }
@@ -185,11 +185,11 @@ import Testing
         // The token is in the cache file; it must not be in the trace.
         let cache = home.cacheHome.appendingPathComponent("coclick")
         let files = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }
-        #expect(files.count == 1)
-        let cached = try JSONSerialization.jsonObject(with: Data(contentsOf: cache.appendingPathComponent(files[0]))) as? [String: Any]
+        let file = try #require(files.count == 1 ? files.first : nil, "one cached token: \(files)")
+        let cached = try JSONSerialization.jsonObject(with: Data(contentsOf: cache.appendingPathComponent(file))) as? [String: Any]
         let token = try #require(cached?["token"] as? String)
         #expect(!run.stderr.contains(token))
-        let attributes = try FileManager.default.attributesOfItem(atPath: cache.appendingPathComponent(files[0]).path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: cache.appendingPathComponent(file).path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 }

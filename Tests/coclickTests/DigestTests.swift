@@ -17,7 +17,7 @@ import Testing
         let presenters = server.presenters
         await server.stop()
 
-        let run = try BinaryRun.coclick(["--sandbox", "run", Self.script], environment: home.environment())
+        let run = try await BinaryRun.coclickOffPool(["--sandbox", "run", Self.script], environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])

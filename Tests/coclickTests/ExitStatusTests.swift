@@ -77,7 +77,7 @@ import Glibc
         let environment = home.environment([
             "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": server.secretID, "COCLICK_SECRET_KEY": wrongKey,
         ])
-        let run = try BinaryRun.coclick(["eval", "return #coclick.meetings.all{}"], environment: environment)
+        let run = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.all{}"], environment: environment)
         #expect(run.status == 4, "\(run.summary)")
         #expect(!run.stderr.contains(wrongKey))
         #expect(server.stats.rejectedAuthentications >= 1)
