@@ -1,4 +1,5 @@
 import CoClickAPI
+import CoClickSandbox
 import Foundation
 import Testing
 @testable import CoClickLua
@@ -42,10 +43,10 @@ import Testing
             ]
             for (code, expected) in cases {
                 let got = try message(code, state)
-                #expect(got?.hasSuffix(expected) == true, "\(code): \(got ?? "no error")")
+                h.check { #expect(got?.hasSuffix(expected) == true, "\(code): \(got ?? "no error")") }
             }
             // Nothing reached the server: arguments are checked before any request.
-            #expect(h.server.stats.requests == 0)
+            h.check { #expect(h.server.stats.requests == 0) }
         }
     }
 
@@ -85,13 +86,14 @@ import Testing
             let id = try #require(try run("return coclick.meetings.list{}[1].id", state).first??.stringValue)
             h.server.setFaults(try FaultPlan(parsing: "503=x2"))
             setGlobal(state, "ID", .string(id))
-            #expect(try run("return coclick.meetings.get(ID).id", state) == [.string(id)])
+            let got = try run("return coclick.meetings.get(ID).id", state)
+            h.check { #expect(got == [.string(id)]) }
             let attempts = h.attempts("GET", "/meetings/" + id)
-            #expect(attempts.map(\.status) == [503, 503, 200])
+            h.check { #expect(attempts.map(\.status) == [503, 503, 200]) }
             // Past the retries, the failure is an `unavailable` table.
             h.server.setFaults(try FaultPlan(parsing: "503=x10"))
             let result = try run("local ok, err = pcall(coclick.meetings.get, ID) return ok, err.kind, err.status", state)
-            #expect(result == [.bool(false), .string("unavailable"), .integer(503)])
+            h.check { #expect(result == [.bool(false), .string("unavailable"), .integer(503)]) }
         }
     }
 
@@ -102,12 +104,13 @@ import Testing
             let start = Date()
             do {
                 _ = try state.evaluate("for m in coclick.meetings.each{} do end")
-                Issue.record("expected an interruption")
+                h.check { Issue.record("expected an interruption") }
             } catch let error as LuaError {
-                #expect(error.kind == .interrupted)
-                #expect(error.message.contains("interrupted!"))
+                h.check { #expect(error.kind == .interrupted) }
+                h.check { #expect(error.message.contains("interrupted!")) }
             }
-            #expect(Date().timeIntervalSince(start) < 4.5)
+            let elapsed = Date().timeIntervalSince(start)
+            h.check { #expect(elapsed < 4.5) }
         }
     }
 
@@ -129,9 +132,9 @@ import Testing
             _ = try run(script, state)
             let rssGrowth = residentBytes() - rssBefore
             let luaGrowth = state.memoryInUse - luaBefore
-            #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes")
-            #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes")
-            #expect(h.server.stats.requests == 0)
+            h.check { #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes") }
+            h.check { #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes") }
+            h.check { #expect(h.server.stats.requests == 0) }
         }
     }
 }

@@ -13,16 +13,16 @@ import Testing
                        #m.id, m.id:match('^%x+$') ~= nil, type(m.user), type(m.status), type(m.starts_at),
                        m.token, json.encode(select(1, coclick.meetings.list{page = 9, per = 25}))
                 """, state)
-            #expect(first == [.integer(25), .integer(1), .integer(25), .integer(25), .integer(2),
+            h.check { #expect(first == [.integer(25), .integer(1), .integer(25), .integer(25), .integer(2),
                               .integer(64), .bool(true), .string("string"), .string("string"), .string("string"),
-                              .null, .string("[]")])
+                              .null, .string("[]")]) }
             let last = try run("""
                 local ms, info = coclick.meetings.list{page = 3, per = 25}
                 return #ms, info.page, info.count, info.next, info.next == nil
                 """, state)
-            #expect(last == [.integer(10), .integer(3), .integer(10), .null, .bool(true)])
+            h.check { #expect(last == [.integer(10), .integer(3), .integer(10), .null, .bool(true)]) }
             let defaults = try run("local ms, info = coclick.meetings.list() return #ms, info.per, info.next", state)
-            #expect(defaults == [.integer(20), .integer(20), .integer(2)])
+            h.check { #expect(defaults == [.integer(20), .integer(20), .integer(2)]) }
         }
     }
 
@@ -43,8 +43,8 @@ import Testing
                 return #mine, same, expected, #closed > 0, allClosed
                 """, state)
             let count = try #require(result.first??.intValue)
-            #expect(count > 0 && count < 60)
-            #expect(result == [.integer(Int64(count)), .integer(Int64(count)), .integer(Int64(count)), .bool(true), .bool(true)])
+            h.check { #expect(count > 0 && count < 60) }
+            h.check { #expect(result == [.integer(Int64(count)), .integer(Int64(count)), .integer(Int64(count)), .bool(true), .bool(true)]) }
         }
     }
 
@@ -62,7 +62,7 @@ import Testing
                 for m in coclick.meetings.each{limit = 0} do none = none + 1 end
                 return n, distinct, limited, none
                 """, state)
-            #expect(result == [.integer(60), .integer(60), .integer(12), .integer(0)])
+            h.check { #expect(result == [.integer(60), .integer(60), .integer(12), .integer(0)]) }
         }
     }
 
@@ -86,12 +86,12 @@ import Testing
                 collectgarbage()
                 return n, ahead, before, list_requests() - before
                 """, state)
-            #expect(result[0] == .integer(200))
+            h.check { #expect(result[0] == .integer(200)) }
             let ahead = try #require(result[1]?.intValue)
-            #expect(ahead <= 1, "fetched \(ahead) pages ahead of the script")
-            #expect(result[2] == .integer(21))  // 20 full pages and the empty one that ends the list
+            h.check { #expect(ahead <= 1, "fetched \(ahead) pages ahead of the script") }
+            h.check { #expect(result[2] == .integer(21)) }  // 20 full pages and the empty one that ends the list
             let afterBreak = try #require(result[3]?.intValue)
-            #expect(afterBreak >= 2 && afterBreak <= 3, "a loop broken on page 2 made \(afterBreak) list requests")
+            h.check { #expect(afterBreak >= 2 && afterBreak <= 3, "a loop broken on page 2 made \(afterBreak) list requests") }
         }
     }
 
@@ -116,9 +116,9 @@ import Testing
                 for _, m in ipairs(all) do allOk = allOk and full(m) end
                 return n, ok, sameOrder, #all, allOk, summaries[1].presenter_room_url == nil
                 """, state)
-            #expect(result == [.integer(10), .bool(true), .bool(true), .integer(30), .bool(true), .bool(true)])
+            h.check { #expect(result == [.integer(10), .bool(true), .bool(true), .integer(30), .bool(true), .bool(true)]) }
             // One detail request per meeting yielded, none for meetings past the limit.
-            #expect(h.trace.filter { $0.method == "GET" && $0.url.contains("/meetings/") }.count == 40)
+            h.check { #expect(h.trace.filter { $0.method == "GET" && $0.url.contains("/meetings/") }.count == 40) }
         }
     }
 
@@ -129,7 +129,7 @@ import Testing
                 local all = coclick.meetings.all{per = 10}
                 return #all, json.encode(coclick.meetings.all{limit = 0}), #coclick.meetings.all{limit = 11}
                 """, state)
-            #expect(result == [.integer(45), .string("[]"), .integer(11)])
+            h.check { #expect(result == [.integer(45), .string("[]"), .integer(11)]) }
         }
     }
 }

@@ -6,10 +6,22 @@ import Synchronization
 
 /// A sandbox over loopback, a real client of it (memory token store, tiny retry delays, its
 /// trace recorded) and a Lua state with the coclick.* bindings over that client.
-final class BindingsHarness: @unchecked Sendable {
+final class BindingsHarness: Sendable {
     let server: SandboxServer
     let client: CoClickClient
-    private let events = Mutex<[(event: HTTPTraceEvent, end: ContinuousClock.Instant)]>([])
+    private let events = TraceLog()
+    private let checks = Mutex<[@Sendable () throws -> Void]>([])
+
+    /// Defers an expectation to the test's own task: swift-testing attributes issues through task
+    /// locals, which the Lua thread does not have.
+    func check(_ expectation: @escaping @Sendable () throws -> Void) {
+        checks.withLock { $0.append(expectation) }
+    }
+
+    /// Runs the deferred expectations, in order.
+    func runChecks() throws {
+        for expectation in checks.withLock({ $0 }) { try expectation() }
+    }
 
     init(server: SandboxServer) {
         self.server = server
@@ -21,11 +33,11 @@ final class BindingsHarness: @unchecked Sendable {
         let events = self.events
         client = CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), trace: { event in
             let now = ContinuousClock.now
-            events.withLock { $0.append((event, now)) }
+            events.append(event, end: now)
         })
     }
 
-    var trace: [HTTPTraceEvent] { events.withLock { $0.map(\.event) } }
+    var trace: [HTTPTraceEvent] { events.all.map(\.event) }
 
     /// Attempts of `method` on a path ending with `suffix` (query ignored).
     func attempts(_ method: String, _ suffix: String) -> [HTTPTraceEvent] {
@@ -38,7 +50,7 @@ final class BindingsHarness: @unchecked Sendable {
     /// The most requests of `method` to URLs containing `fragment` that were in flight at once,
     /// from the trace's end times and durations (overlaps under 1 ms ignored).
     func maxInFlight(_ method: String, containing fragment: String) -> Int {
-        let spans = events.withLock { $0 }
+        let spans = events.all
             .filter { $0.event.method == method && $0.event.url.contains(fragment) }
             .map { (start: $0.end - $0.event.duration, end: $0.end) }
         var most = 0
@@ -72,8 +84,10 @@ func withBindings<T: Sendable>(meetings: Int = 60, faults: String = "",
     let server = try await SandboxServer.start(configuration)
     let harness = BindingsHarness(server: server)
     let result = await onLuaThread { try body(harness) }
+    let checked = Result { try harness.runChecks() }
     try? await harness.client.shutdown()
     await server.stop()
+    try checked.get()
     return try result.get()
 }
 
@@ -91,4 +105,11 @@ func onLuaThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
 /// Runs `code` and returns its results as JSON (nil for values without a JSON form).
 func run(_ code: String, _ state: LuaState) throws -> [JSONValue?] {
     try state.evaluate(code).map(\.json)
+}
+
+/// Trace events with the instant each was reported (the end of its attempt).
+final class TraceLog: Sendable {
+    private let entries = Mutex<[(event: HTTPTraceEvent, end: ContinuousClock.Instant)]>([])
+    func append(_ event: HTTPTraceEvent, end: ContinuousClock.Instant) { entries.withLock { $0.append((event, end)) } }
+    var all: [(event: HTTPTraceEvent, end: ContinuousClock.Instant)] { entries.withLock { $0 } }
 }

@@ -35,6 +35,7 @@ final class MeetingStream: @unchecked Sendable {
             defer { index += 1 }
             return buffer[index]
         }
+        if case .finished = source { return nil }
         let batch: [MeetingRecord]
         do {
             batch = try call.blockingAwait { try await self.nextBatch() }
