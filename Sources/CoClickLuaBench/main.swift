@@ -3,6 +3,7 @@
 import CLua
 import CLuaSupport
 import CoClickLua
+import Glibc
 
 let state = try LuaState()
 state.register("swift_noop") { _ in .none }
@@ -29,7 +30,7 @@ func loop(_ name: String) -> String {
 
 // Interleave the runs so that both sides see the same machine load.
 var swiftBest = Double.infinity, cBest = Double.infinity
-for _ in 0..<7 {
+for _ in 0..<15 {
     cBest = min(cBest, try seconds(in: state, loop("c_noop")))
     swiftBest = min(swiftBest, try seconds(in: state, loop("swift_noop")))
 }
