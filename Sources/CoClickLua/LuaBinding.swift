@@ -32,7 +32,7 @@ private func raiseStatus(for error: any Error, _ call: LuaCall) -> Int32 {
     case let error as LuaArgumentError:
         clua_runtime_of(call.L).pointee.error_arg = error.argument
         if let expected = error.expectedType {
-            // Worded as luaL_typeerror does; read the argument before pushing anything.
+            // Worded as Lua's own type errors; read the argument before pushing anything.
             call.push("\(expected) expected, got \(call.typeNameForError(error.argument))")
         } else {
             call.push(error.message)
@@ -55,7 +55,7 @@ private let releaseBinding: clua_release_fn = { raw in
 let luaDispatchInstalled: Void = clua_set_dispatch(dispatchBinding, releaseBinding)
 
 extension LuaCall {
-    /// The type name luaL_typeerror shows: `__name` when the metatable has a string one.
+    /// The type name Lua's type errors show: `__name` when the metatable has a string one.
     func typeNameForError(_ index: Int32) -> String {
         if index > lua_gettop(L) { return "no value" }
         if lua_getmetatable(L, index) != 0 {
