@@ -100,3 +100,9 @@ int clua_openlibs(lua_State *L) {
     lua_pushcfunction(L, openlibs);
     return clua_pcall(L, 0, 0, 0);
 }
+
+#include <malloc.h>
+size_t clua_malloc_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}

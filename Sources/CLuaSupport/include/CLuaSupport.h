@@ -38,6 +38,8 @@ static inline clua_runtime *clua_runtime_of(lua_State *L) {
     return *(clua_runtime **)lua_getextraspace(L);
 }
 void clua_set_limit(lua_State *L, size_t limit);
+// Bytes malloc has handed out and not had back (glibc mallinfo2), for leak checks.
+size_t clua_malloc_in_use(void);
 
 // lua_pcall as seen from Swift: Lua runs with `swift_depth == 0` (allocations may fail) and the
 // depth is restored afterwards. Every pcall made from Swift goes through here.
