@@ -120,10 +120,12 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
         _ = try eval(script, state)
         let heapGrowth = mallocInUse() - heapBefore
         let luaGrowth = state.memoryInUse - luaBefore
-        #expect(heapGrowth < 4 << 20, "malloc'd bytes grew by \(heapGrowth)")
         #expect(luaGrowth < 64 << 10, "the Lua heap grew by \(luaGrowth) bytes")
-        // Under AddressSanitizer freed memory sits in quarantine: RSS says nothing there.
-        if asanAllocatedBytes == nil {
+        // Under AddressSanitizer, freed memory sits in quarantine (RSS says nothing) and, with no
+        // address reuse, swift-testing's cache of thrown errors' backtraces keeps ~400 bytes per
+        // Swift throw. `CoClickLuaBench --leak-check`, built with ASan, checks malloc there.
+        if !underAddressSanitizer {
+            #expect(heapGrowth < 4 << 20, "malloc'd bytes grew by \(heapGrowth)")
             let rssGrowth = residentBytes() - rssBefore
             #expect(rssGrowth < 8 << 20, "RSS grew by \(rssGrowth) bytes")
         }
@@ -138,14 +140,8 @@ func residentBytes() -> Int {
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-/// AddressSanitizer's count of bytes in use, when running under it.
-let asanAllocatedBytes: (@convention(c) () -> Int)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__sanitizer_get_current_allocated_bytes") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) () -> Int).self)
-}()
+/// Bytes malloc has handed out and not had back (AddressSanitizer's count under it).
+func mallocInUse() -> Int { clua_malloc_in_use() }
 
-/// Bytes malloc has handed out and not had back (ASan's count under ASan, glibc's otherwise).
-func mallocInUse() -> Int {
-    if let asanAllocatedBytes { return asanAllocatedBytes() }
-    return clua_malloc_in_use()
-}
+/// Whether AddressSanitizer is in the process.
+let underAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__sanitizer_get_current_allocated_bytes") != nil
