@@ -82,8 +82,8 @@ for _ in 0..<5 {
     cjsonBest = min(cjsonBest, try seconds(in: state, decodeLoop("cjson.decode")))
     oursBest = min(oursBest, try seconds(in: state, decodeLoop("json.decode")))
 }
-let textSize = try state.evaluate("return #bench_text").first?.json
-let count = try state.evaluate("return #json.decode(bench_text)").first?.json
+let textSize = try state.evaluate("return #bench_text").first?.rendered ?? "?"
+let count = try state.evaluate("return #json.decode(bench_text)").first?.rendered ?? "?"
 
 func ms(_ t: Double) -> String { String(Int((t * 1_000_000).rounded())) .padding(6) + " µs" }
 func ratio(_ a: Double, _ b: Double) -> String { String(Int((a / b * 100).rounded())) + "%" }
@@ -94,5 +94,5 @@ extension String {
 
 print("benchmark                                   coclick      reference    ratio   target")
 print("1,000,000 calls: Swift binding / C function \(ms(swiftBest))  \(ms(cBest))    \(ratio(swiftBest, cBest).padding(5))   <= 130%")
-print("json.decode 1 MiB (\(count.map { "\($0)" } ?? "?") meetings, \(textSize.map { "\($0)" } ?? "?") bytes) / cjson")
+print("json.decode 1 MiB (\(count) meetings, \(textSize) bytes) / cjson")
 print("                                            \(ms(oursBest))  \(ms(cjsonBest))    \(ratio(oursBest, cjsonBest).padding(5))   <= 200%")
