@@ -100,3 +100,12 @@ int clua_openlibs(lua_State *L) {
     lua_pushcfunction(L, openlibs);
     return clua_pcall(L, 0, 0, 0);
 }
+
+#include <malloc.h>
+// AddressSanitizer's own count when running under it (its malloc replaces glibc's).
+extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+size_t clua_malloc_in_use(void) {
+    if (__sanitizer_get_current_allocated_bytes) return __sanitizer_get_current_allocated_bytes();
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}

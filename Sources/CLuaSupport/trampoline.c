@@ -1,7 +1,13 @@
 // The call trampoline: the C side of every Swift binding. The Swift dispatcher returns a status
-// and this function raises, if it must, after the Swift frame is gone.
+// and this code raises, if it must, after the Swift frame is gone.
+//
+// Two ways to reach a binding. Permanent bindings (LuaState.register) take one of a fixed pool of
+// light C functions (no closure, no upvalue: a call costs about what a plain lua_CFunction
+// costs), each reading its binding from a process-wide slot; the state frees its slots when it
+// closes. Bindings made at run time (iterators, callbacks) are C closures whose upvalue is a
+// userdata box, released by __gc.
 #include "CLuaSupport.h"
-#include <stdio.h>
+#include <pthread.h>
 
 static clua_dispatch_fn swift_dispatch;
 static clua_release_fn swift_release;
@@ -11,28 +17,8 @@ void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release) {
     swift_release = release;
 }
 
-static const char BOX_MT[] = "coclick.binding";
-
-static int box_gc(lua_State *L) {
-    void **box = (void **)lua_touserdata(L, 1);
-    if (box != NULL && *box != NULL) {
-        void *binding = *box;
-        *box = NULL;
-        clua_runtime *rt = clua_runtime_of(L);
-        rt->swift_depth++;  // Swift runs the release (and maybe a deinit)
-        swift_release(binding);
-        rt->swift_depth--;
-    }
-    return 0;
-}
-
-static int trampoline(lua_State *L) {
-    void *binding = *(void **)lua_touserdata(L, lua_upvalueindex(1));
-    clua_runtime *rt = clua_runtime_of(L);
-    int nargs = lua_gettop(L);
-    rt->swift_depth++;
-    int status = swift_dispatch(L, binding);
-    rt->swift_depth--;
+// Raises what a binding asked for (or "not enough memory"), out of the hot path.
+static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt, int status) {
     if (rt->over_limit_in_swift) {
         rt->over_limit_in_swift = 0;
         if (rt->swift_depth == 0 && rt->limit != 0 && rt->used > rt->limit) {
@@ -50,17 +36,39 @@ static int trampoline(lua_State *L) {
         return lua_error(L);
     case CLUA_STATUS_ARGERROR:
         return luaL_argerror(L, rt->error_arg, lua_tostring(L, -1));
-    case CLUA_STATUS_TYPEERROR: {
-        // luaL_typeerror reads the argument's type: drop what the binding pushed first.
-        char expected[64];
-        const char *name = lua_tostring(L, -1);
-        snprintf(expected, sizeof expected, "%s", name ? name : "?");
-        lua_settop(L, nargs);
-        return luaL_typeerror(L, rt->error_arg, expected);
-    }
     default:
         return lua_error(L);
     }
+}
+
+static inline int run_binding(lua_State *L, void *binding) {
+    clua_runtime *rt = clua_runtime_of(L);
+    rt->swift_depth++;
+    int status = swift_dispatch(L, binding);
+    rt->swift_depth--;
+    if (__builtin_expect(status < 0 || rt->over_limit_in_swift, 0)) return finish_slow(L, rt, status);
+    return status;
+}
+
+// ---- Closures (bindings made at run time) ----
+
+static const char BOX_MT[] = "coclick.binding";
+
+static int box_gc(lua_State *L) {
+    void **box = (void **)lua_touserdata(L, 1);
+    if (box != NULL && *box != NULL) {
+        void *binding = *box;
+        *box = NULL;
+        clua_runtime *rt = clua_runtime_of(L);
+        rt->swift_depth++;  // Swift runs the release (and maybe a deinit)
+        swift_release(binding);
+        rt->swift_depth--;
+    }
+    return 0;
+}
+
+static int closure_trampoline(lua_State *L) {
+    return run_binding(L, *(void **)lua_touserdata(L, lua_upvalueindex(1)));
 }
 
 void clua_pushbinding(lua_State *L, void *binding) {
@@ -73,7 +81,57 @@ void clua_pushbinding(lua_State *L, void *binding) {
         lua_setfield(L, -2, "__metatable");
     }
     lua_setmetatable(L, -2);
-    lua_pushcclosure(L, trampoline, 1);
+    lua_pushcclosure(L, closure_trampoline, 1);
+}
+
+// ---- Slots (permanent bindings) ----
+
+static void *slot_binding[CLUA_BINDING_SLOTS];
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static int slot_next_free = 0;  // slots below are taken; freed ones are found by scanning
+
+#define SLOT_FN(a, b, c, d) \
+    static int slot_##a##b##c##d(lua_State *L) { return run_binding(L, slot_binding[a * 64 + b * 16 + c * 4 + d]); }
+#define SLOT_FN4(a, b, c) SLOT_FN(a, b, c, 0) SLOT_FN(a, b, c, 1) SLOT_FN(a, b, c, 2) SLOT_FN(a, b, c, 3)
+#define SLOT_FN16(a, b) SLOT_FN4(a, b, 0) SLOT_FN4(a, b, 1) SLOT_FN4(a, b, 2) SLOT_FN4(a, b, 3)
+#define SLOT_FN64(a) SLOT_FN16(a, 0) SLOT_FN16(a, 1) SLOT_FN16(a, 2) SLOT_FN16(a, 3)
+SLOT_FN64(0) SLOT_FN64(1) SLOT_FN64(2) SLOT_FN64(3)
+
+#define SLOT_NAME(a, b, c, d) slot_##a##b##c##d,
+#define SLOT_NAME4(a, b, c) SLOT_NAME(a, b, c, 0) SLOT_NAME(a, b, c, 1) SLOT_NAME(a, b, c, 2) SLOT_NAME(a, b, c, 3)
+#define SLOT_NAME16(a, b) SLOT_NAME4(a, b, 0) SLOT_NAME4(a, b, 1) SLOT_NAME4(a, b, 2) SLOT_NAME4(a, b, 3)
+#define SLOT_NAME64(a) SLOT_NAME16(a, 0) SLOT_NAME16(a, 1) SLOT_NAME16(a, 2) SLOT_NAME16(a, 3)
+static const lua_CFunction slot_functions[CLUA_BINDING_SLOTS] = {
+    SLOT_NAME64(0) SLOT_NAME64(1) SLOT_NAME64(2) SLOT_NAME64(3)
+};
+
+int clua_slot_acquire(void *binding) {
+    int found = -1;
+    pthread_mutex_lock(&slot_lock);
+    for (int i = slot_next_free; i < CLUA_BINDING_SLOTS; i++) {
+        if (slot_binding[i] == NULL) {
+            slot_binding[i] = binding;
+            found = i;
+            slot_next_free = i + 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&slot_lock);
+    return found;
+}
+
+void clua_slot_push(lua_State *L, int slot) {
+    lua_pushcfunction(L, slot_functions[slot]);
+}
+
+void clua_slot_release(int slot) {
+    if (slot < 0 || slot >= CLUA_BINDING_SLOTS) return;
+    pthread_mutex_lock(&slot_lock);
+    void *binding = slot_binding[slot];
+    slot_binding[slot] = NULL;
+    if (slot < slot_next_free) slot_next_free = slot;
+    pthread_mutex_unlock(&slot_lock);
+    if (binding != NULL) swift_release(binding);
 }
 
 int clua_noop(lua_State *L) {

@@ -17,10 +17,11 @@ final class LuaBindingBox {
 /// status and an error value on the stack (see `CLUA_STATUS_*`).
 private let dispatchBinding: clua_dispatch_fn = { state, raw in
     let L = state.unsafelyUnwrapped
-    let box = Unmanaged<LuaBindingBox>.fromOpaque(raw.unsafelyUnwrapped).takeUnretainedValue()
     let call = LuaCall(L)
     do {
-        return try box.body(call).count
+        // The Lua closure owns the box for the whole call: no retain/release needed here.
+        return try Unmanaged<LuaBindingBox>.fromOpaque(raw.unsafelyUnwrapped)
+            ._withUnsafeGuaranteedRef { try $0.body(call) }.count
     } catch {
         return raiseStatus(for: error, call)
     }
@@ -31,10 +32,11 @@ private func raiseStatus(for error: any Error, _ call: LuaCall) -> Int32 {
     case let error as LuaArgumentError:
         clua_runtime_of(call.L).pointee.error_arg = error.argument
         if let expected = error.expectedType {
-            call.push(expected)
-            return Int32(CLUA_STATUS_TYPEERROR)
+            // Worded as Lua's own type errors; read the argument before pushing anything.
+            call.push("\(expected) expected, got \(call.typeNameForError(error.argument))")
+        } else {
+            call.push(error.message)
         }
-        call.push(error.message)
         return Int32(CLUA_STATUS_ARGERROR)
     case let error as any LuaErrorConvertible:
         error.pushLuaError(call)
@@ -51,3 +53,15 @@ private let releaseBinding: clua_release_fn = { raw in
 
 /// Installed once per process, before the first state is made.
 let luaDispatchInstalled: Void = clua_set_dispatch(dispatchBinding, releaseBinding)
+
+extension LuaCall {
+    /// The type name Lua's type errors show: `__name` when the metatable has a string one.
+    func typeNameForError(_ index: Int32) -> String {
+        if index > lua_gettop(L) { return "no value" }
+        if lua_getmetatable(L, index) != 0 {
+            defer { pop(2) }
+            if rawField(-1, "__name") == .string, let name = stringValue(-1) { return name }
+        }
+        return type(index) == .lightUserdata ? "light userdata" : type(index).name
+    }
+}

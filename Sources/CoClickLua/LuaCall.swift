@@ -53,7 +53,7 @@ public struct LuaCall {
 
     // MARK: Arguments
 
-    /// The string at `index` (a number is converted, as `luaL_checkstring` does).
+    /// The string at `index` (a number is converted, as Lua's own string checks do).
     public func string(_ index: Int32) throws -> String {
         guard let s = stringValue(index) else { throw LuaArgumentError(argument: index, expected: "string") }
         return s

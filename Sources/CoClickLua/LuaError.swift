@@ -51,7 +51,7 @@ public struct LuaScriptError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// Thrown by a binding for a bad argument: raised as `luaL_argerror` / `luaL_typeerror` would,
+/// Thrown by a binding for a bad argument: raised by the C trampoline as Lua words them,
 /// `bad argument #1 to 'get' (string expected, got number)`.
 public struct LuaArgumentError: Error, CustomStringConvertible, Sendable {
     public var argument: Int32

@@ -24,6 +24,8 @@ public final class LuaState {
     /// The raw state, for code that needs the C API (only non-raising calls from Swift).
     public let L: OpaquePointer
     public var configuration: Configuration
+    /// Trampoline slots taken by `register`, given back once the state is closed.
+    private var slots: [Int32] = []
 
     public init(configuration: Configuration = Configuration()) throws {
         _ = luaDispatchInstalled
@@ -42,6 +44,7 @@ public final class LuaState {
 
     deinit {
         clua_close(L)
+        for slot in slots { clua_slot_release(slot) }
     }
 
     /// A stack view for pushing and reading values from the host.
@@ -62,9 +65,22 @@ public final class LuaState {
     public func register(_ name: String, in table: String? = nil, _ fn: @escaping LuaFunction) {
         let s = stack
         pushTable(path: table)
-        s.push(function: fn)
+        pushPermanent(fn)
         s.setField(-2, name)
         s.pop()
+    }
+
+    /// Pushes a binding that lives as long as the state: a light C function from the slot pool
+    /// (the fastest call), or a closure when the pool is used up.
+    private func pushPermanent(_ fn: @escaping LuaFunction) {
+        let binding = Unmanaged.passRetained(LuaBindingBox(fn)).toOpaque()
+        let slot = clua_slot_acquire(binding)
+        if slot >= 0 {
+            slots.append(slot)
+            clua_slot_push(L, slot)
+        } else {
+            clua_pushbinding(L, binding)
+        }
     }
 
     /// Pushes the table at a dotted global path, creating the missing tables (`nil`: globals).

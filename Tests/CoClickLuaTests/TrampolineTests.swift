@@ -66,16 +66,18 @@ import CoClickAPI
         #expect(uncaught.traceback?.contains("(command line):1") == true)
     }
 
-    @Test func bindingsAsValuesAreCollected() throws {
-        let state = try LuaState()
+    @Test func bindingsAreReleased() throws {
         final class Counter { var n = 0 }
-        let counter = Counter()
-        weak var weakCounter: Counter?
+        weak var made: Counter?
+        weak var registered: Counter?
         do {
-            let local = Counter()
-            weakCounter = local
+            let state = try LuaState()
+            let kept = Counter()
+            registered = kept
+            state.register("touch") { [kept] _ in kept.n += 1; return .none }
             state.register("make") { call in
                 let captured = Counter()
+                made = captured
                 call.push(function: { call in
                     captured.n += 1
                     call.push(captured.n)
@@ -83,12 +85,13 @@ import CoClickAPI
                 })
                 return .values(1)
             }
-            state.register("touch") { [local] _ in local.n += 1; return .none }
+            #expect(try eval("touch() local f = make() f() return f()", state) == [.integer(2)])
+            #expect(made != nil)
+            _ = try eval("collectgarbage() collectgarbage()", state)
+            #expect(made == nil)          // a function value: released by __gc
+            #expect(registered != nil)    // a registered binding lives as long as the state
         }
-        #expect(try eval("local f = make() f() return f()", state) == [.integer(2)])
-        _ = try eval("touch = nil collectgarbage() collectgarbage()", state)
-        #expect(weakCounter == nil)
-        _ = counter
+        #expect(registered == nil)
     }
 
     @Test func syntaxErrorsAndIncompleteInput() throws {

@@ -26,7 +26,7 @@ typedef struct clua_runtime {
     int over_limit_in_swift;     // an allocation went over the cap while Swift ran
     volatile sig_atomic_t interrupt_requested;  // set by clua_request_interrupt (signal-safe)
     volatile sig_atomic_t interrupt_fired;      // the hook raised "interrupted!"
-    int error_arg;               // argument number for CLUA_STATUS_ARGERROR / TYPEERROR
+    int error_arg;               // argument number for CLUA_STATUS_ARGERROR
     void *host;                  // the Swift LuaState (unretained)
 } clua_runtime;
 
@@ -38,6 +38,8 @@ static inline clua_runtime *clua_runtime_of(lua_State *L) {
     return *(clua_runtime **)lua_getextraspace(L);
 }
 void clua_set_limit(lua_State *L, size_t limit);
+// Bytes malloc has handed out and not had back (glibc mallinfo2), for leak checks.
+size_t clua_malloc_in_use(void);
 
 // lua_pcall as seen from Swift: Lua runs with `swift_depth == 0` (allocations may fail) and the
 // depth is restored afterwards. Every pcall made from Swift goes through here.
@@ -52,14 +54,13 @@ int clua_openlibs(lua_State *L);
 //   n >= 0                   n results are on top of the stack;
 //   CLUA_STATUS_ERROR        raise the value on top as it is (a table stays a table);
 //   CLUA_STATUS_ERROR_WHERE  the string on top is a message: prefix the caller's position;
-//   CLUA_STATUS_ARGERROR     luaL_argerror(runtime->error_arg, string on top);
-//   CLUA_STATUS_TYPEERROR    luaL_typeerror(runtime->error_arg, type name on top).
+//   CLUA_STATUS_ARGERROR     luaL_argerror(runtime->error_arg, string on top).
+// (A type error is an argument error whose message the Swift side words as luaL_typeerror.)
 // The raise happens in C after the Swift frame has returned.
 enum {
     CLUA_STATUS_ERROR = -1,
     CLUA_STATUS_ERROR_WHERE = -2,
     CLUA_STATUS_ARGERROR = -3,
-    CLUA_STATUS_TYPEERROR = -4,
 };
 typedef int (*clua_dispatch_fn)(lua_State *L, void *binding);
 typedef void (*clua_release_fn)(void *binding);
@@ -68,6 +69,13 @@ void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release);
 // Pushes a C closure calling `binding` through the dispatcher. Takes ownership of one retain of
 // `binding` (released by the __gc of its box). Extra upvalues are not supported.
 void clua_pushbinding(lua_State *L, void *binding);
+// Permanent bindings: a pool of light C functions, one per slot (see trampoline.c). Acquire
+// takes one retain of `binding` (returns -1 when the pool is full: use clua_pushbinding);
+// release, once the state using the slot is closed, gives it back.
+#define CLUA_BINDING_SLOTS 256
+int clua_slot_acquire(void *binding);
+void clua_slot_push(lua_State *L, int slot);
+void clua_slot_release(int slot);
 // A lua_CFunction that does nothing: the reference the benchmark compares bindings with.
 int clua_noop(lua_State *L);
 

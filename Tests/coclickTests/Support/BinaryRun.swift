@@ -17,6 +17,9 @@ struct BinaryRun: Sendable {
         environment: [String: String],
         timeout: Duration = .seconds(60)
     ) throws -> BinaryRun {
+        // A child that exits before reading all its input must fail the test, not kill the
+        // runner with SIGPIPE when the feeder thread writes on.
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = BuiltBinary.url
         process.arguments = arguments
