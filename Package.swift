@@ -101,6 +101,14 @@ let package = Package(
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
         .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
-        .testTarget(name: "coclickTests", dependencies: ["coclick", "CoClickSandbox"]),
+        .testTarget(
+            name: "coclickTests",
+            dependencies: [
+                "coclick", "CoClickSandbox",
+                // A webhook receiver for the digest example's test.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

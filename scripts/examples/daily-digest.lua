@@ -1,16 +1,52 @@
 #!/usr/bin/env -S coclick run
 -- The meetings of a day, grouped by presenter, with counts by status and start times in
--- local time, as Markdown on standard output.
+-- local time, as Markdown on standard output; optionally also posted to a chat webhook.
 --
---   daily-digest.lua              today (local time)
---   daily-digest.lua 2024-05-17   that day
---   coclick --sandbox run daily-digest.lua   against demo data
+--   daily-digest.lua [YYYY-MM-DD] [--webhook URL]
+--
+--   daily-digest.lua                          today (local time)
+--   daily-digest.lua 2024-05-17               that day
+--   daily-digest.lua --webhook https://...    also posts {"text": DIGEST} to URL (Slack, Mattermost...)
+--   coclick --sandbox run daily-digest.lua    against demo data
+--
+-- The webhook URL may come from the environment variable DIGEST_WEBHOOK_URL instead, so that
+-- a URL holding a secret path stays out of `ps` and the crontab (`--webhook` wins).
+--
+-- Exit status: 0 done (digest printed, and posted when asked); 1 the webhook answered other
+-- than 2xx; 2 bad arguments; 3, 4, 5 as every coclick run (no key, key rejected, CoClick or
+-- the webhook unreachable).
 
 local STATUS_ORDER = { "scheduled", "in_progress", "closed", "cancelled" }
 
 local function usage(message)
-  io.stderr:write(("daily-digest: %s\nusage: daily-digest.lua [YYYY-MM-DD]\n"):format(message))
+  io.stderr:write(("daily-digest: %s\nusage: daily-digest.lua [YYYY-MM-DD] [--webhook URL]\n"):format(message))
   os.exit(2)
+end
+
+-- The day (or nil: today) and the webhook URL (or nil), from the script's arguments.
+local function parse_arguments(...)
+  local day, webhook = nil, os.getenv("DIGEST_WEBHOOK_URL")
+  if webhook == "" then webhook = nil end
+  local args, i = { ... }, 1
+  while i <= #args do
+    local a = args[i]
+    if a == "--webhook" then
+      webhook = args[i + 1]
+      if webhook == nil then usage("--webhook needs a URL") end
+      i = i + 1
+    elseif a:match("^%-%-webhook=") then
+      webhook = a:sub(#"--webhook=" + 1)
+    elseif a:sub(1, 1) == "-" then
+      usage(("unknown option: %s"):format(a))
+    elseif day == nil then
+      day = a
+    else
+      usage(("unexpected argument: %s"):format(a))
+    end
+    i = i + 1
+  end
+  if webhook and not webhook:match("^https?://") then usage("the webhook URL must start with http:// or https://") end
+  return day, webhook
 end
 
 -- Any instant of the day asked for: noon, so that a DST change cannot move it to another day.
@@ -39,7 +75,8 @@ local function status_counts(counts)
   return table.concat(parts, ", ")
 end
 
-local first, after = coclick.time.day(instant_of(...))
+local day_argument, webhook = parse_arguments(...)
+local first, after = coclick.time.day(instant_of(day_argument))
 local day_label = coclick.time.format(first, "local"):sub(1, 10)
 
 -- The API has no date filter: list everything, keep the day's meetings.
@@ -90,4 +127,17 @@ else
     end
   end
 end
-io.write(table.concat(out, "\n"), "\n")
+local digest = table.concat(out, "\n")
+io.write(digest, "\n")
+io.stdout:flush()
+
+if webhook then
+  -- An unreachable webhook raises the API error table (exit 5); an answer other than 2xx is
+  -- this script's error (exit 1). Neither message shows the URL: its path is often its secret.
+  local status, body = coclick.http.post_json(webhook, { text = digest })
+  if status < 200 or status > 299 then
+    body = (body or ""):gsub("%s+", " "):sub(1, 200)
+    io.stderr:write(("daily-digest: the webhook answered %d: %s\n"):format(status, body))
+    os.exit(1)
+  end
+end

@@ -60,6 +60,12 @@ public enum Auth {
         var configuration = CoClickConfiguration(
             baseURL: resolved.baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
         configuration.profile = resolved.profile
+        do {
+            try RequestTimeout.apply(to: &configuration, environment: options.environment)
+        } catch {
+            StandardStreams.writeError("\(error)\n")
+            return ExitStatus.configuration
+        }
         let client = CoClickClient(
             configuration: configuration,
             tokenStore: RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction),

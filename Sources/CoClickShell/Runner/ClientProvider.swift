@@ -51,6 +51,7 @@ extension ClientProvider {
                     baseURL: resolved.baseURL,
                     credentials: Credentials(secretID: pair.secretID, secretKey: pair.secretKey))
                 configuration.profile = resolved.profile
+                try RequestTimeout.apply(to: &configuration, environment: options.environment)
                 let store = RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory),
                                                 redaction: redaction)
                 return CoClickClient(configuration: configuration, tokenStore: store,
