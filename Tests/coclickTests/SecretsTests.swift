@@ -160,6 +160,19 @@ import Testing
         #expect((try? String(contentsOf: stored, encoding: .utf8))?.contains(secretKey) == true)
     }
 
+    /// A script that logs the key by mistake (an error message quoting its environment, say)
+    /// still does not write it: log lines are redacted like every other message.
+    @Test func logLinesAreRedacted() throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let key = String(repeating: "9f3a", count: 16)
+        let run = try BinaryRun.coclick(["eval", "log.warn('key: ' .. os.getenv('COCLICK_SECRET_KEY'))"],
+                                        environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": key]))
+        #expect(run.status == 0, "\(run.summary)")
+        #expect(run.stderr.contains(" WARN key: "), "\(run.summary)")
+        #expect(!run.stderr.contains(key), "\(run.summary)")
+    }
+
     /// Every regular file under `directory`.
     private static func files(under directory: URL) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }

@@ -58,7 +58,11 @@ public final class Session {
                 ?? ConfigurationDefaults.profile
         }
 
-        var configuration = LuaState.Configuration(quiet: options.quiet)
+        // log.* lines are time-stamped by the state; the key and tokens are hidden here, as in
+        // every other message a run writes to standard error.
+        var configuration = LuaState.Configuration(quiet: options.quiet, logSink: { line in
+            StandardStreams.writeError(redaction.redact(line) + "\n")
+        })
         if let megabytes = options.maxMemoryMB { configuration.maxMemoryBytes = megabytes * 1024 * 1024 }
         do {
             state = try LuaState(configuration: configuration)
