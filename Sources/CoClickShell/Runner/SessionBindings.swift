@@ -1,0 +1,9 @@
+import CoClickAPI
+import CoClickLua
+
+/// The one place the runner installs the `coclick.*` API bindings.
+enum SessionBindings {
+    static func install(in state: LuaState, provider: ClientProvider) {
+        CoClickBindings.install(in: state, client: { try provider.get() })
+    }
+}

@@ -1,0 +1,21 @@
+/// A configuration problem met when the first API call needs a client (no key pair, a broken
+/// `config.toml`, a failing `secret_key_command`). The bindings raise it in Lua as an error of
+/// kind "configuration" whose message is this description (exit status 3 if uncaught).
+struct ClientConfigurationError: Error, CustomStringConvertible, Sendable {
+    var message: String
+    init(_ error: ConfigurationError) {
+        // ConfigurationError's text is for a whole line (`coclick: ...`); the runner adds its own prefix.
+        var text = error.description
+        if text.hasPrefix("coclick: ") { text.removeFirst("coclick: ".count) }
+        message = text
+    }
+    var description: String { message }
+}
+
+/// Why a session could not start: the in-process sandbox failed to listen.
+public struct SessionStartError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    /// The exit status the SPEC gives it.
+    public var status: Int32
+    public var description: String { message }
+}

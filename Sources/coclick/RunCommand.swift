@@ -1,0 +1,54 @@
+import ArgumentParser
+import CoClickShell
+
+/// `coclick run FILE [ARG...]`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Lua script.",
+        discussion: """
+            FILE may be - for standard input. A first line starting with # is skipped, so \
+            scripts can start with #!/usr/bin/env -S coclick run. The script's arguments are \
+            in the global table `arg` (arg[0] is FILE) and in `...`, as lua5.4 sets them; \
+            words after FILE go to the script untouched, even when they look like options.
+            """
+    )
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The script to run (- for standard input).", valueName: "file"),
+              completion: .file(extensions: ["lua"]))
+    var file: String
+
+    @Argument(help: ArgumentHelp("Arguments passed to the script (words after FILE go to the script untouched).", valueName: "arg"))
+    var arguments: [String] = []
+
+    /// Set by `main` from the words after FILE (see `ScriptArguments`).
+    nonisolated(unsafe) static var scriptArguments: [String] = []
+
+    func run() throws {
+        let options = globals.runOptions
+        let status = Runner.run(.file(file, arguments: arguments + Self.scriptArguments), options: options,
+                                deadline: Program.deadline(options), version: Program.version)
+        throw ExitCode(status)
+    }
+}
+
+/// `coclick eval CODE`.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run a Lua chunk and print the values it returns.",
+        discussion: "Values print one per line: as pp renders them, or as JSON with --json. Same as coclick -e CODE."
+    )
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The Lua chunk, e.g. 'return #coclick.meetings.all{}'.", valueName: "code"))
+    var code: String
+
+    func run() throws {
+        let options = globals.runOptions
+        throw ExitCode(Runner.run(.eval(code), options: options, deadline: Program.deadline(options), version: Program.version))
+    }
+}
