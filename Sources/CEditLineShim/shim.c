@@ -13,6 +13,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,12 @@ static void handlers_install(saved_handlers *saved) {
     sa.sa_flags = 0;  // no SA_RESTART: poll must return on the signal
     sigaction(SIGINT, &sa, &saved->previous_int);
     sigaction(SIGWINCH, &sa, &saved->previous_winch);
+    // A parent may have left them blocked (some supervisors and test harnesses do).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static void handlers_restore(saved_handlers *saved) {

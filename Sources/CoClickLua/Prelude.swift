@@ -175,8 +175,9 @@ local function render_key(k)
   return "[" .. tostring(k) .. "]"
 end
 
+local columns = internal.columns
 local function terminal_width()
-  return tonumber(os.getenv("COLUMNS") or "") or 160
+  return columns() or tonumber(os.getenv("COLUMNS") or "") or 160
 end
 
 local render

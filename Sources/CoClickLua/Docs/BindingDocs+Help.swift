@@ -3,12 +3,17 @@ import CLuaSupport
 
 extension BindingDocs {
     /// `help()`: every binding on one line each.
-    public static func overview() -> String {
-        let width = min(all.map(\.usage.count).max() ?? 0, 56)
+    /// Summaries are cut to fit `width` columns (help(f) shows them whole).
+    public static func overview(width: Int = TerminalWidth.columns() ?? 100) -> String {
+        let usageWidth = min(all.map(\.usage.count).max() ?? 0, 50)
         var lines = ["The Lua API (help(f) shows one, e.g. help(coclick.meetings.create)):"]
         for doc in all {
-            let usage = doc.usage.count > width ? doc.usage + "\n" + String(repeating: " ", count: width + 2) : doc.usage.padding(toLength: width, withPad: " ", startingAt: 0)
-            lines.append("  " + usage + "  " + doc.summary)
+            let usage = doc.usage.count > usageWidth
+                ? doc.usage + "\n" + String(repeating: " ", count: usageWidth + 2)
+                : doc.usage.padding(toLength: usageWidth, withPad: " ", startingAt: 0)
+            let room = max(20, width - usageWidth - 5)
+            let summary = doc.summary.count > room ? String(doc.summary.prefix(room - 1)) + "…" : doc.summary
+            lines.append("  " + usage + "  " + summary)
         }
         return lines.joined(separator: "\n")
     }

@@ -14,7 +14,7 @@ public enum BindingDocs {
             returns: "an array of meeting summaries (id, user, status, starts_at), and {page=, per=, count=, next=} (next is nil on the last page)"),
         BindingDoc(
             "coclick.meetings.each", usage: "coclick.meetings.each{q=, per=, limit=, full=}",
-            "an iterator over every meeting on every page: for m in coclick.meetings.each{} do ... end",
+            "an iterator over every meeting: for m in coclick.meetings.each{} do ... end",
             fields: [query, per, limit, full],
             returns: "an iterator yielding one meeting table at a time"),
         BindingDoc(
@@ -29,12 +29,12 @@ public enum BindingDocs {
             returns: "the full meeting table; a not_found error when there is none"),
         BindingDoc(
             "coclick.meetings.get_many", usage: "coclick.meetings.get_many(ids [, {concurrency=8}])",
-            "the full meetings of an array of ids, fetched concurrently, in the order given",
+            "full meetings of an array of ids, fetched concurrently",
             fields: [.init("ids", "an array of meeting ids"), .init("concurrency", "requests in flight at most (default 8)")],
             returns: "an array of full meeting tables, in the order of ids"),
         BindingDoc(
-            "coclick.meetings.create", usage: "coclick.meetings.create{user=, starts_at=, cobrowsing_url=, ...}",
-            "creates a meeting (a POST: never retried once it may have reached the server)",
+            "coclick.meetings.create", usage: "coclick.meetings.create{user=, starts_at=, ...}",
+            "creates a meeting (never retried once sent)",
             fields: [
                 .init("user", "required: email of the presenter who owns the meeting"),
                 .init("starts_at", "required: start, an ISO 8601 string or epoch seconds"),
@@ -47,7 +47,7 @@ public enum BindingDocs {
             returns: "the created meeting; a validation error (errors by field) when the API refuses it"),
         BindingDoc(
             "coclick.auth", usage: "coclick.auth()",
-            "the current token's company and expiry (authenticates if needed)",
+            "the token's company and expiry (authenticates if needed)",
             returns: "{company=, expires_at=}"),
         BindingDoc(
             "coclick.time.parse", usage: "coclick.time.parse(iso)",
@@ -61,7 +61,7 @@ public enum BindingDocs {
             returns: "ISO 8601 text"),
         BindingDoc(
             "coclick.time.day", usage: "coclick.time.day([epoch])",
-            "start and end epochs of the local day holding epoch (default now)",
+            "start and end epochs of that local day (default today)",
             fields: [.init("epoch", "seconds since 1970 (default now)")],
             returns: "two epochs: the day's start and end"),
         BindingDoc(
@@ -71,7 +71,7 @@ public enum BindingDocs {
             returns: "the table as text"),
         BindingDoc(
             "coclick.http.post_json", usage: "coclick.http.post_json(url, value [, {headers=}])",
-            "posts JSON to a webhook (chat, alerting) with the client's timeouts and redaction",
+            "posts JSON to a webhook (chat, alerting)",
             fields: [.init("url", "where to post"), .init("value", "any value json.encode accepts"), .init("headers", "a table of extra request headers")],
             returns: "the HTTP status and the response body"),
         BindingDoc(
@@ -86,10 +86,10 @@ public enum BindingDocs {
             returns: "a Lua value"),
         BindingDoc(
             "json.null", usage: "json.null",
-            "stands for an explicit JSON null (nil cannot live in a table)"),
+            "an explicit JSON null (nil cannot live in a table)"),
         BindingDoc(
             "pp", usage: "pp(value, ...)",
-            "pretty-prints any value (the REPL uses it for results): tables nested, meetings as a table",
+            "pretty-prints any value, as the REPL shows results",
             fields: [.init("value", "anything; several values print side by side")]),
         BindingDoc(
             "csv.encode", usage: "csv.encode(rows [, columns])",
