@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -242,10 +243,40 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     editor->prompt = strdup(prompt ? prompt : "> ");
     saved_handlers saved;
     handlers_install(&saved);
+    // libedit shows the prompt while the terminal is still in cooked mode and leaves it only at
+    // the first read: a Ctrl-D typed in between would be eaten by the line discipline as an EOF
+    // marker. Leaving canonical mode first closes that gap; the modes are restored after.
+    struct termios before;
+    int have_modes = tcgetattr(STDIN_FILENO, &before) == 0;
+    if (have_modes && (before.c_lflag & ICANON)) {
+        // What was typed ahead while code ran sits in the cooked buffer: take it now, while an
+        // early Ctrl-D still reads as end of input, and hand a line to libedit as typed keys.
+        struct pollfd pending = {.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+        if (poll(&pending, 1, 0) == 1 && (pending.revents & POLLIN)) {
+            char ahead[1024];
+            ssize_t n = read(STDIN_FILENO, ahead, sizeof ahead - 1);
+            if (n == 0) {
+                handlers_restore(&saved);
+                return CEDIT_EOF;
+            }
+            if (n > 0) {
+                ahead[n] = '\0';
+                el_push(editor->el, ahead);
+            }
+        }
+    }
+    if (have_modes) {
+        struct termios raw = before;
+        raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
+    }
     int count = 0;
     errno = 0;
     const char *text = el_gets(editor->el, &count);
     int error = errno;
+    if (have_modes) tcsetattr(STDIN_FILENO, TCSADRAIN, &before);
     handlers_restore(&saved);
     if (text == NULL || count <= 0) {
         if (count < 0 && error == EINTR) {
