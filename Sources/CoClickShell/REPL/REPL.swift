@@ -21,11 +21,6 @@ public struct REPLSettings: Sendable {
         self.banner = banner
         self.environment = environment
     }
-
-    /// The usual banner: the version and what to type first.
-    public static func banner(version: String) -> String {
-        "coclick \(version) (Lua 5.4). Try coclick.meetings.list{} ; help() lists the bindings; Ctrl-D leaves."
-    }
 }
 
 /// The interactive loop, with `lua.c`'s semantics (see `LuaSession`), line editing by libedit
