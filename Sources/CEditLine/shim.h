@@ -1,6 +1,8 @@
 #ifndef COCLICK_CEDITLINE_SHIM_H
 #define COCLICK_CEDITLINE_SHIM_H
-// libedit (BSD licensed) through its readline-compatible interface. Never GNU readline.
+// libedit (BSD licensed) through its native interface, histedit.h: el_gets with our own
+// character reader (EL_GETCFN) is what lets Ctrl-C at the prompt clear the line instead of
+// ending the process. Never GNU readline.
 #include <stdio.h>
-#include <editline/readline.h>
+#include <histedit.h>
 #endif

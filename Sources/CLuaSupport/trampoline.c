@@ -8,6 +8,8 @@
 // userdata box, released by __gc.
 #include "CLuaSupport.h"
 #include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
 static clua_dispatch_fn swift_dispatch;
 static clua_release_fn swift_release;
@@ -17,8 +19,24 @@ void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release) {
     swift_release = release;
 }
 
-// Raises what a binding asked for (or "not enough memory"), out of the hot path.
-static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt, int status) {
+// The qualified name a permanent binding was registered under ("coclick.meetings.get"), for
+// argument errors Lua cannot name itself (a binding called through pcall, or a local alias).
+static char *slot_name[CLUA_BINDING_SLOTS];
+
+// luaL_argerror, but naming the binding by its registered name where Lua's own lookup finds
+// none: luaL_argerror searches package.loaded one level deep only, so `pcall(coclick.meetings.get, 1)`
+// would read "bad argument #1 to '?'".
+static int binding_argerror(lua_State *L, int arg, const char *extramsg, const char *registered) {
+    lua_Debug ar;
+    if (registered == NULL || !lua_getstack(L, 0, &ar)) return luaL_argerror(L, arg, extramsg);
+    lua_getinfo(L, "n", &ar);
+    if (ar.name != NULL) return luaL_argerror(L, arg, extramsg);
+    return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, registered, extramsg);
+}
+
+// Raises what a binding asked for (or "not enough memory"), out of the hot path. `slot` is the
+// binding's slot, or -1 for a closure.
+static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt, int status, int slot) {
     if (rt->over_limit_in_swift) {
         rt->over_limit_in_swift = 0;
         if (rt->swift_depth == 0 && rt->limit != 0 && rt->used > rt->limit) {
@@ -35,18 +53,18 @@ static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt,
         lua_concat(L, 2);
         return lua_error(L);
     case CLUA_STATUS_ARGERROR:
-        return luaL_argerror(L, rt->error_arg, lua_tostring(L, -1));
+        return binding_argerror(L, rt->error_arg, lua_tostring(L, -1), slot >= 0 ? slot_name[slot] : NULL);
     default:
         return lua_error(L);
     }
 }
 
-static inline int run_binding(lua_State *L, void *binding) {
+static inline int run_binding(lua_State *L, void *binding, int slot) {
     clua_runtime *rt = clua_runtime_of(L);
     rt->swift_depth++;
     int status = swift_dispatch(L, binding);
     rt->swift_depth--;
-    if (__builtin_expect(status < 0 || rt->over_limit_in_swift, 0)) return finish_slow(L, rt, status);
+    if (__builtin_expect(status < 0 || rt->over_limit_in_swift, 0)) return finish_slow(L, rt, status, slot);
     return status;
 }
 
@@ -68,7 +86,7 @@ static int box_gc(lua_State *L) {
 }
 
 static int closure_trampoline(lua_State *L) {
-    return run_binding(L, *(void **)lua_touserdata(L, lua_upvalueindex(1)));
+    return run_binding(L, *(void **)lua_touserdata(L, lua_upvalueindex(1)), -1);
 }
 
 void clua_pushbinding(lua_State *L, void *binding) {
@@ -91,7 +109,7 @@ static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int slot_next_free = 0;  // slots below are taken; freed ones are found by scanning
 
 #define SLOT_FN(a, b, c, d) \
-    static int slot_##a##b##c##d(lua_State *L) { return run_binding(L, slot_binding[a * 64 + b * 16 + c * 4 + d]); }
+    static int slot_##a##b##c##d(lua_State *L) { return run_binding(L, slot_binding[a * 64 + b * 16 + c * 4 + d], a * 64 + b * 16 + c * 4 + d); }
 #define SLOT_FN4(a, b, c) SLOT_FN(a, b, c, 0) SLOT_FN(a, b, c, 1) SLOT_FN(a, b, c, 2) SLOT_FN(a, b, c, 3)
 #define SLOT_FN16(a, b) SLOT_FN4(a, b, 0) SLOT_FN4(a, b, 1) SLOT_FN4(a, b, 2) SLOT_FN4(a, b, 3)
 #define SLOT_FN64(a) SLOT_FN16(a, 0) SLOT_FN16(a, 1) SLOT_FN16(a, 2) SLOT_FN16(a, 3)
@@ -120,6 +138,14 @@ int clua_slot_acquire(void *binding) {
     return found;
 }
 
+void clua_slot_set_name(int slot, const char *name) {
+    if (slot < 0 || slot >= CLUA_BINDING_SLOTS) return;
+    pthread_mutex_lock(&slot_lock);
+    free(slot_name[slot]);
+    slot_name[slot] = name != NULL ? strdup(name) : NULL;
+    pthread_mutex_unlock(&slot_lock);
+}
+
 void clua_slot_push(lua_State *L, int slot) {
     lua_pushcfunction(L, slot_functions[slot]);
 }
@@ -129,6 +155,8 @@ void clua_slot_release(int slot) {
     pthread_mutex_lock(&slot_lock);
     void *binding = slot_binding[slot];
     slot_binding[slot] = NULL;
+    free(slot_name[slot]);
+    slot_name[slot] = NULL;
     if (slot < slot_next_free) slot_next_free = slot;
     pthread_mutex_unlock(&slot_lock);
     if (binding != NULL) swift_release(binding);

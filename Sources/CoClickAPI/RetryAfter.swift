@@ -22,7 +22,7 @@ public enum RetryAfter {
         let time = parts[4].split(separator: ":")
         guard time.count == 3, let h = Int(time[0]), let m = Int(time[1]), let s = Int(time[2]),
               h < 24, m < 60, s <= 60, day >= 1, day <= 31 else { return nil }
-        let days = ISO8601Parser.daysFromCivil(year, monthIndex + 1, day)
+        let days = CivilCalendar.daysFromCivil(year, monthIndex + 1, day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + h * 3600 + m * 60 + s))
     }
 }

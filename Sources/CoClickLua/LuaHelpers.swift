@@ -56,6 +56,13 @@ extension LuaState {
             return .none
         })
         s.setField(-2, "log")
+        s.push(function: { call in
+            // The terminal's width on standard output (nil when it is not a terminal), for pp.
+            guard let columns = TerminalWidth.columns() else { return .none }
+            call.push(columns)
+            return .values(1)
+        })
+        s.setField(-2, "columns")
         s.push(function: { call in try CSVBridge.encode(call) })
         s.setField(-2, "csv_encode")
         try call(arguments: 1, results: 0)

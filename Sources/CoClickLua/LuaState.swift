@@ -65,18 +65,19 @@ public final class LuaState {
     public func register(_ name: String, in table: String? = nil, _ fn: @escaping LuaFunction) {
         let s = stack
         pushTable(path: table)
-        pushPermanent(fn)
+        pushPermanent(fn, name: table.map { "\($0).\(name)" } ?? name)
         s.setField(-2, name)
         s.pop()
     }
 
     /// Pushes a binding that lives as long as the state: a light C function from the slot pool
     /// (the fastest call), or a closure when the pool is used up.
-    private func pushPermanent(_ fn: @escaping LuaFunction) {
+    private func pushPermanent(_ fn: @escaping LuaFunction, name: String) {
         let binding = Unmanaged.passRetained(LuaBindingBox(fn)).toOpaque()
         let slot = clua_slot_acquire(binding)
         if slot >= 0 {
             slots.append(slot)
+            clua_slot_set_name(slot, name)
             clua_slot_push(L, slot)
         } else {
             clua_pushbinding(L, binding)

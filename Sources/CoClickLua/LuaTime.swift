@@ -1,87 +1,20 @@
+import CoClickAPI
 import Glibc
 
 /// `coclick.time`: ISO 8601 with milliseconds and an offset (`2021-10-30T14:29:33.000+02:00`),
 /// the shape the API uses. Local time follows `TZ` from the environment.
 enum LuaTime {
-    struct Fields {
-        var year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0
-        var fraction = 0.0
-        var offset: Int?   // seconds east of UTC; nil: local time
-    }
-
-    /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:MM]|±HHMM]`. A date alone is local
-    /// midnight; a time without an offset is local time.
+    /// Parses ISO 8601 (`ISO8601Components`). A date alone is local midnight; a time without
+    /// an offset is local time.
     static func parse(_ text: String) -> Double? {
-        let b = Array(text.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in 0..<n {
-                let c = b[i + k]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            i += n
-            return v
-        }
-        func take(_ c: UInt8) -> Bool {
-            if i < b.count && b[i] == c { i += 1; return true }
-            return false
-        }
-        var f = Fields()
-        guard let y = digits(4), take(45), let mo = digits(2), take(45), let d = digits(2) else { return nil }
-        (f.year, f.month, f.day) = (y, mo, d)
-        guard (1...12).contains(mo), d >= 1, d <= daysInMonth(y, mo) else { return nil }
-        if i < b.count {
-            guard take(84) || take(116) || take(32) else { return nil }  // T t space
-            guard let h = digits(2), take(58), let mi = digits(2), h < 24, mi < 60 else { return nil }
-            (f.hour, f.minute) = (h, mi)
-            if take(58) {
-                guard let sec = digits(2), sec < 60 else { return nil }
-                f.second = sec
-                if take(46) || take(44) {
-                    var scale = 0.1
-                    let start = i
-                    while i < b.count, b[i] >= 48, b[i] <= 57 {
-                        f.fraction += Double(b[i] - 48) * scale
-                        scale /= 10
-                        i += 1
-                    }
-                    guard i > start else { return nil }
-                }
-            }
-            if take(90) || take(122) {  // Z z
-                f.offset = 0
-            } else if i < b.count, b[i] == 43 || b[i] == 45 {
-                let sign = b[i] == 45 ? -1 : 1
-                i += 1
-                guard let oh = digits(2), oh < 24 else { return nil }
-                var om = 0
-                if take(58) {
-                    guard let m = digits(2) else { return nil }
-                    om = m
-                } else if i < b.count {
-                    guard let m = digits(2) else { return nil }
-                    om = m
-                }
-                guard om < 60 else { return nil }
-                f.offset = sign * (oh * 3600 + om * 60)
-            }
-            guard i == b.count else { return nil }
-        }
-        let seconds: Int
-        if let offset = f.offset {
-            seconds = daysFromCivil(f.year, f.month, f.day) * 86400 + f.hour * 3600 + f.minute * 60 + f.second - offset
-        } else {
-            tzset()
-            var t = tm()
-            t.tm_year = Int32(f.year - 1900); t.tm_mon = Int32(f.month - 1); t.tm_mday = Int32(f.day)
-            t.tm_hour = Int32(f.hour); t.tm_min = Int32(f.minute); t.tm_sec = Int32(f.second)
-            t.tm_isdst = -1
-            seconds = Int(mktime(&t))
-        }
-        return Double(seconds) + f.fraction
+        guard let parts = ISO8601Components(text) else { return nil }
+        if let epoch = parts.epochSeconds { return epoch }
+        tzset()
+        var t = tm()
+        t.tm_year = Int32(parts.year - 1900); t.tm_mon = Int32(parts.month - 1); t.tm_mday = Int32(parts.day)
+        t.tm_hour = Int32(parts.hour); t.tm_min = Int32(parts.minute); t.tm_sec = Int32(parts.second)
+        t.tm_isdst = -1
+        return Double(mktime(&t)) + parts.fraction
     }
 
     /// `epoch` as ISO 8601 with milliseconds, in UTC (`Z`) or local time (`+02:00`).
@@ -136,24 +69,6 @@ enum LuaTime {
     static func pad(_ value: Int, _ width: Int) -> String {
         let s = String(value)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
     }
 }
 

@@ -17,6 +17,7 @@ local IDENTIFYING = { "id", "user", "status", "starts_at" }
 local MAX_ITEMS = 100        -- items or fields shown per table by pp
 local MAX_LINES = 400        -- lines shown by pp
 local MAX_CELL = 40          -- characters per cell in pp's tables
+local MIN_SHRUNK = 12        -- pp narrows wide columns down to this before dropping any
 
 local function width(s)
   return utf8.len(s) or #s
@@ -126,6 +127,30 @@ local function tabulate(rows, columns, fit)
     end
     cells[r] = line
   end
+  -- Too wide for the terminal: narrow the widest columns first (down to MIN_SHRUNK), so a long
+  -- id gives room to starts_at rather than pushing it out; drop columns only after that.
+  if fit and fit.width then
+    local over = -fit.width
+    for c = 1, #names do over = over + widths[c] + (c > 1 and 2 or 0) end
+    while over > 0 do
+      local widest
+      for c = 1, #names do
+        if widths[c] > MIN_SHRUNK and (not widest or widths[c] > widths[widest]) then widest = c end
+      end
+      if not widest then break end
+      local by = math.min(over, widths[widest] - MIN_SHRUNK)
+      widths[widest] = widths[widest] - by
+      over = over - by
+    end
+    for r = 1, #cells do
+      for c = 1, #names do
+        if width(cells[r][c]) > widths[c] then cells[r][c] = cut(cells[r][c], widths[c]) end
+      end
+    end
+    for c = 1, #names do
+      if width(names[c]) > widths[c] then names[c] = cut(names[c], widths[c]) end
+    end
+  end
   local shown, total = #names, 0
   if fit and fit.width then
     for c = 1, #names do
@@ -175,8 +200,9 @@ local function render_key(k)
   return "[" .. tostring(k) .. "]"
 end
 
+local columns = internal.columns
 local function terminal_width()
-  return tonumber(os.getenv("COLUMNS") or "") or 160
+  return columns() or tonumber(os.getenv("COLUMNS") or "") or 160
 end
 
 local render

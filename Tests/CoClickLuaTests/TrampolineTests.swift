@@ -49,7 +49,8 @@ import CoClickAPI
         #expect(try eval("local ok, err = pcall(function() api.fail() end) return err", state) ==
                 [.string("(command line):1: it failed")])
         #expect(try eval("local ok, err = pcall(api.get) return err", state) ==
-                [.string("bad argument #1 to '?' (string expected, got no value)")])
+                [.string("bad argument #1 to 'api.get' (string expected, got no value)")],
+                "called through pcall, Lua cannot name the function: the registered name stands in")
     }
 
     @Test func errorTablesKeepFieldsAndReadWell() throws {

@@ -75,6 +75,8 @@ void clua_pushbinding(lua_State *L, void *binding);
 #define CLUA_BINDING_SLOTS 256
 int clua_slot_acquire(void *binding);
 void clua_slot_push(lua_State *L, int slot);
+// Names the slot's binding ("coclick.meetings.get") for argument errors Lua cannot name itself.
+void clua_slot_set_name(int slot, const char *name);
 void clua_slot_release(int slot);
 // A lua_CFunction that does nothing: the reference the benchmark compares bindings with.
 int clua_noop(lua_State *L);

@@ -1,5 +1,6 @@
 import CoClickLua
 import Foundation
+import Glibc
 
 /// What the REPL needs to know beyond the Lua state it drives.
 public struct REPLSettings: Sendable {
@@ -11,6 +12,8 @@ public struct REPLSettings: Sendable {
     public var banner: String
     /// The process environment (TERM, LUA_INIT, ...).
     public var environment: [String: String]
+    /// Entries kept in the history file.
+    public var historyLimit: Int = 1000
 
     public init(promptName: String, historyPath: String?, banner: String, environment: [String: String]) {
         self.promptName = promptName
@@ -20,81 +23,127 @@ public struct REPLSettings: Sendable {
     }
 }
 
-/// The interactive loop, with `lua.c`'s semantics: a line is first tried as `return <line>`,
-/// `=expr` works, input whose syntax error ends at `<eof>` continues on a second prompt, and
-/// several results print side by side.
-///
-/// This first version reads plain lines (the fallback for `TERM=dumb` and non-terminals).
+/// The interactive loop, with `lua.c`'s semantics (see `LuaSession`), line editing by libedit
+/// (history, Tab completion) and Ctrl-C handling: at the prompt it drops the line, while code
+/// runs it interrupts it (the state's SIGINT hook, as lua.c's `lstop`). `TERM=dumb` or an
+/// input that is not a terminal reads plain lines.
 public final class REPL {
     private let state: LuaState
     private let settings: REPLSettings
+    private let session: LuaSession
+    private let history: HistoryFile?
+    private var lastEntry: String?
 
     public init(state: LuaState, settings: REPLSettings) {
         self.state = state
         self.settings = settings
+        self.session = LuaSession(state: state)
+        self.history = settings.historyPath.map { HistoryFile(path: $0, limit: settings.historyLimit) }
     }
 
-    /// Runs until end of input; returns the exit status (0).
+    /// Runs until Ctrl-D or the end of input; returns the exit status (0).
     public func run() -> Int32 {
-        if !settings.banner.isEmpty { writeError(settings.banner + "\n") }
-        while let chunk = readChunk() {
-            evaluate(chunk)
+        BindingDocs.installHelp(in: state)
+        let reader = makeReader()
+        if let history {
+            let entries = history.load()
+            entries.forEach(reader.remember)
+            lastEntry = entries.last
         }
-        writeError("\n")
-        return 0
-    }
+        if !settings.banner.isEmpty { output(settings.banner) }
+        state.interruptOnSIGINT(true)
+        defer { state.interruptOnSIGINT(false) }
+        if let error = session.runInit(environment: settings.environment) { report(error) }
 
-    private var prompt: String { "\(settings.promptName)> " }
-    private var continuationPrompt: String { "\(settings.promptName)>> " }
-
-    /// Reads lines until they form a complete chunk (or input ends).
-    private func readChunk() -> String? {
-        writeError(prompt)
-        guard var buffer = readLine(strippingNewline: true) else { return nil }
-        if buffer.hasPrefix("=") { buffer = "return " + buffer.dropFirst() }
-        while isIncomplete(buffer) {
-            writeError(continuationPrompt)
-            guard let more = readLine(strippingNewline: true) else { break }
-            buffer += "\n" + more
-        }
-        return buffer
-    }
-
-    private func isIncomplete(_ code: String) -> Bool {
-        if state.compiles("return " + code) { return false }
-        do {
-            try state.load(code, chunkName: "=stdin")
-            state.stack.pop()
-            return false
-        } catch let error as LuaError {
-            return error.isIncompleteInput
-        } catch {
-            return false
-        }
-    }
-
-    private func evaluate(_ code: String) {
-        do {
-            let expression = "return " + code
-            let values = try state.evaluate(state.compiles(expression) ? expression : code, chunkName: "=stdin")
-            if !values.isEmpty {
-                print(values.map(\.rendered).joined(separator: "\t"))
+        while true {
+            switch readEntry(reader) {
+            case .end:
+                output("")
+                return 0
+            case .cancelled:
+                continue
+            case .entry(let text, let chunk):
+                remember(text, in: reader)
+                evaluate(chunk)
             }
-        } catch {
-            writeError("\(error)\n")
         }
     }
 
-    private func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+    private func makeReader() -> LineReader {
+        let term = settings.environment["TERM"] ?? ""
+        if isatty(0) != 0, term != "dumb", !term.isEmpty,
+           let reader = EditLineReader(completer: Completer(state: state), historySize: settings.historyLimit) {
+            return reader
+        }
+        return PlainLineReader()
     }
-}
 
-extension LuaState {
-    /// Whether `code` compiles (the REPL tries `return <line>` first, as lua.c does).
-    fileprivate func compiles(_ code: String) -> Bool {
-        guard (try? load(code, chunkName: "=stdin")) != nil else { return false }
-        stack.pop()
-        return true
+    private enum Entry {
+        /// `text` as typed (kept in history), `chunk` what runs.
+        case entry(text: String, chunk: String)
+        case cancelled
+        case end
     }
+
+    /// Reads a first line and, while the chunk is incomplete, more lines.
+    private func readEntry(_ reader: LineReader) -> Entry {
+        flushOutput()
+        let first: String
+        switch reader.read(prompt: prompt(continuation: false)) {
+        case .end: return .end
+        case .interrupted: return .cancelled
+        case .line(let line): first = line
+        }
+        var text = first
+        var chunk = session.firstChunk(first)
+        while session.isIncomplete(chunk) {
+            switch reader.read(prompt: prompt(continuation: true)) {
+            case .interrupted:
+                return .cancelled
+            case .end:
+                // Ctrl-D inside an unfinished chunk: say why it cannot run, back to the prompt.
+                return .entry(text: text, chunk: chunk)
+            case .line(let line):
+                text += "\n" + line
+                chunk += "\n" + line
+            }
+        }
+        return .entry(text: text, chunk: chunk)
+    }
+
+    private func prompt(continuation: Bool) -> String {
+        if let custom = session.promptOverride(continuation ? "_PROMPT2" : "_PROMPT") { return custom }
+        return settings.promptName + (continuation ? ">> " : "> ")
+    }
+
+    /// Keeps an entry for Up/Down and in the history file: not blank, no secret, not the same
+    /// as the one before.
+    private func remember(_ text: String, in reader: LineReader) {
+        guard (history ?? HistoryFile(path: "")).keeps(text), text != lastEntry else { return }
+        lastEntry = text
+        reader.remember(text)
+        history?.append(text)
+    }
+
+    private func evaluate(_ chunk: String) {
+        switch session.run(chunk) {
+        case .values(let rendered):
+            if !rendered.isEmpty { output(LuaSession.display(rendered)) }
+        case .failed(let error):
+            report(error)
+        }
+    }
+
+    private func report(_ error: LuaError) {
+        flushOutput()
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+    }
+
+    /// Results go to standard output through C's stdout, the stream Lua's print writes to.
+    private func output(_ text: String) {
+        print(text)
+        flushOutput()
+    }
+
+    private func flushOutput() { fflush(nil) }
 }

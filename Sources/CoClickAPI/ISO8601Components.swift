@@ -1,0 +1,114 @@
+/// The parts of an ISO 8601 / RFC 3339 date, as written: `YYYY-MM-DD[(T|t| )HH:MM[:SS[(.|,)fff]]]`
+/// then `Z`, `±HH:MM`, `±HHMM`, `±HH` or nothing. One strict, allocation-light parser for the
+/// API's dates (`APIDate`, which wants a time and an offset) and the scripts' (`coclick.time.parse`,
+/// which also takes a date alone or a local time). Foundation's formatters are slow and differ
+/// across platforms on fractional seconds and offsets without a colon.
+public struct ISO8601Components: Sendable, Hashable {
+    public var year: Int, month: Int, day: Int
+    public var hour = 0, minute = 0, second = 0
+    public var fraction = 0.0
+    /// Whether a time of day was written.
+    public var hasTime = false
+    /// Seconds east of UTC (0 for `Z`); nil when the text names no offset (local time).
+    public var offset: Int?
+
+    public init?(_ text: String) {
+        let b = Array(text.utf8)
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in i..<(i + n) {
+                let c = b[k]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            i += n
+            return v
+        }
+        func take(_ c: Character) -> Bool {
+            guard i < b.count, let ascii = c.asciiValue, b[i] == ascii else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
+              (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month) else { return nil }
+        (self.year, self.month, self.day) = (year, month, day)
+        guard i < b.count else { return }
+        guard take("T") || take("t") || take(" ") else { return nil }
+        guard let hour = digits(2), take(":"), let minute = digits(2), hour <= 23, minute <= 59 else { return nil }
+        (self.hour, self.minute, hasTime) = (hour, minute, true)
+        if take(":") {
+            guard let second = digits(2), second <= 60 else { return nil }
+            self.second = second
+            if take(".") || take(",") {
+                var scale = 0.1
+                let start = i
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    fraction += Double(b[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                }
+                guard i > start else { return nil }
+            }
+        }
+        if take("Z") || take("z") {
+            offset = 0
+        } else if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            let negative = b[i] == UInt8(ascii: "-")
+            i += 1
+            guard let oh = digits(2), oh <= 23 else { return nil }
+            var om = 0
+            if i < b.count {
+                _ = take(":")
+                guard let m = digits(2), m <= 59 else { return nil }
+                om = m
+            }
+            offset = (oh * 3600 + om * 60) * (negative ? -1 : 1)
+        }
+        guard i == b.count else { return nil }
+    }
+
+    /// Seconds since the epoch, when the text names its offset (else it is local time, which
+    /// only the caller's time zone can place).
+    public var epochSeconds: Double? {
+        guard let offset else { return nil }
+        let days = CivilCalendar.daysFromCivil(year, month, day)
+        return Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second) - Double(offset) + fraction
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic (Howard Hinnant's algorithms).
+public enum CivilCalendar {
+    public static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a date.
+    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date (year, month, day) of a count of days since 1970-01-01.
+    public static func date(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

@@ -1,0 +1,62 @@
+import CLua
+import CLuaSupport
+
+extension LuaCall {
+    /// Pushes the value at a dotted global path (`["coclick", "meetings"]`), read with raw
+    /// accesses only, so that no metamethod (no code) runs. With `followIndexTables`, a missing
+    /// field is also looked up in the metatable's `__index` when that is a plain table (raw, a
+    /// few levels deep), never when it is a function. Pushes nil when the path leads nowhere;
+    /// returns the type of what it pushed.
+    @discardableResult
+    public func pushRawPath(_ components: [String], followIndexTables: Bool = false) -> LuaType {
+        clua_pushglobaltable(L)
+        for key in components {
+            guard rawFieldThroughIndexTables(-1, key, follow: followIndexTables) else {
+                pop()
+                pushNil()
+                return .nil
+            }
+            lua_rotate(L, -2, 1)
+            pop()
+        }
+        return type(-1)
+    }
+
+    /// Pushes `value[key]` for the value at `index`, raw; with `follow`, through `__index`
+    /// tables. False (nothing pushed) when there is no such field.
+    func rawFieldThroughIndexTables(_ index: Int32, _ key: String, follow: Bool) -> Bool {
+        let start = absolute(index)
+        lua_pushvalue(L, start)
+        for _ in 0..<LuaCall.maxIndexDepth {
+            if type(-1) == .table {
+                if rawField(-1, key) != .nil {
+                    lua_rotate(L, -2, 1)
+                    pop()
+                    return true
+                }
+                pop()
+            }
+            guard follow, pushIndexTable(-1) else { break }
+            lua_rotate(L, -2, 1)
+            pop()
+        }
+        pop()
+        return false
+    }
+
+    /// Pushes the `__index` of the metatable of the value at `index` when it is a plain table
+    /// (read raw); false (nothing pushed) otherwise.
+    public func pushIndexTable(_ index: Int32) -> Bool {
+        guard lua_getmetatable(L, index) != 0 else { return false }
+        if rawField(-1, "__index") == .table {
+            lua_rotate(L, -2, 1)
+            pop()
+            return true
+        }
+        pop(2)
+        return false
+    }
+
+    /// How many `__index` tables a lookup follows (a loop of them ends here).
+    static let maxIndexDepth = 8
+}

@@ -1,0 +1,106 @@
+import CLua
+import CoClickLua
+
+/// Tab completion from the live Lua state: global names, fields after `.` and `:` (read raw:
+/// `lua_next` and `lua_rawget`, through `__index` only when it is a plain table, so no Lua code
+/// ever runs on Tab), the documented bindings, and meeting statuses after `status=`.
+final class Completer {
+    struct Completion: Equatable {
+        /// Text to insert at the cursor (the rest of a unique candidate, or the common prefix).
+        var insert: String
+        /// Every candidate, when there is nothing to insert and more than one fits.
+        var candidates: [String]
+        /// One-line summaries of documented candidates (for the listing).
+        var summaries: [String: String] = [:]
+        /// The candidates as shown below the line.
+        var listing: String? { candidates.count > 1 ? CompletionListing.format(candidates, summaries: summaries) : nil }
+    }
+
+    private let state: LuaState
+    /// At most this many keys are read from one table.
+    var maxKeys = 5000
+
+    init(state: LuaState) {
+        self.state = state
+    }
+
+    func complete(before text: String) -> Completion {
+        switch CompletionContext(before: text) {
+        case .none:
+            return Completion(insert: "", candidates: [])
+        case .status(let partial):
+            return Self.completion(partial: partial, from: CompletionContext.statuses)
+        case .name(let base, let separator, let partial):
+            var names = self.names(base: base, methodsOnly: separator == ":")
+            if base.isEmpty { names.formUnion(Self.keywords) }
+            var result = Self.completion(partial: partial, from: names.sorted())
+            let prefix = base.isEmpty ? "" : base.joined(separator: ".") + "."
+            for name in result.candidates {
+                if let doc = BindingDocs.doc(for: prefix + name) { result.summaries[name] = doc.summary }
+            }
+            return result
+        }
+    }
+
+    /// The names a field of the value at `base` may have (globals when `base` is empty).
+    func names(base: [String], methodsOnly: Bool) -> Set<String> {
+        let s = state.stack
+        let top = s.top
+        defer { lua_settop(s.L, top) }
+        guard s.ensureStack(8) else { return [] }
+        s.pushRawPath(base, followIndexTables: true)
+        var names: Set<String> = []
+        // The value's own fields, then those of its __index tables (a string's methods).
+        var depth = 0
+        while depth < 8 {
+            if s.type(-1) == .table { collectKeys(into: &names, methodsOnly: methodsOnly) }
+            guard s.pushIndexTable(-1) else { break }
+            depth += 1
+        }
+        return names
+    }
+
+    /// Adds the identifier keys of the table on top (raw `lua_next`).
+    private func collectKeys(into names: inout Set<String>, methodsOnly: Bool) {
+        let L = state.L
+        let s = state.stack
+        let table = s.absolute(-1)
+        var count = 0
+        lua_pushnil(L)
+        while lua_next(L, table) != 0 {
+            count += 1
+            // Only string keys: lua_tolstring on a number key would change it under lua_next.
+            if lua_type(L, -2) == LUA_TSTRING, !methodsOnly || lua_type(L, -1) == LUA_TFUNCTION,
+               let key = s.stringValue(-2), Self.isIdentifier(key) {
+                names.insert(key)
+            }
+            s.pop()
+            if count >= maxKeys {
+                s.pop()
+                break
+            }
+        }
+    }
+
+    static func completion(partial: String, from names: [String]) -> Completion {
+        let matches = names.filter { $0.hasPrefix(partial) }
+        guard let first = matches.first else { return Completion(insert: "", candidates: []) }
+        if matches.count == 1 { return Completion(insert: String(first.dropFirst(partial.count)), candidates: matches) }
+        var common = first
+        for name in matches.dropFirst() {
+            common = String(zip(common, name).prefix { $0 == $1 }.map(\.0))
+        }
+        return Completion(insert: String(common.dropFirst(partial.count)), candidates: matches)
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+            && !keywords.contains(s)
+    }
+
+    static let keywords: Set<String> = [
+        "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+        "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    ]
+}

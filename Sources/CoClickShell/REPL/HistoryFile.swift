@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+
+/// REPL history across sessions: one entry per line of a file (a multi-line entry has its
+/// newlines escaped as `\n`, and backslashes as `\\`), appended after each entry, mode 0600,
+/// its directory created. Entries that mention `secret` are never written; the file is cut to
+/// its last `limit` entries when loaded.
+struct HistoryFile {
+    let path: String
+    var limit: Int = 1000
+    /// Longer entries (a pasted data blob) are not kept.
+    var maxEntryBytes: Int = 64 * 1024
+
+    /// Whether `entry` may be kept: not blank, not too long, no mention of a secret.
+    func keeps(_ entry: String) -> Bool {
+        if entry.allSatisfy(\.isWhitespace) { return false }
+        if entry.utf8.count > maxEntryBytes { return false }
+        return entry.range(of: "secret", options: .caseInsensitive) == nil
+    }
+
+    /// The entries in the file, oldest first (none when it does not exist yet). Rewrites the
+    /// file when it holds more than `limit`.
+    func load() -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var entries = String(decoding: data, as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+            .map { Self.decode(String($0)) }
+            .filter(keeps)
+        if entries.count > limit {
+            entries.removeFirst(entries.count - limit)
+            rewrite(entries)
+        }
+        return entries
+    }
+
+    /// Appends one entry (when it may be kept).
+    func append(_ entry: String) {
+        guard keeps(entry) else { return }
+        guard createDirectory() else { return }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        fchmod(fd, 0o600)
+        writeAll(fd, Self.encode(entry) + "\n")
+    }
+
+    /// Replaces the file with `entries` (atomically: a 0600 temporary file renamed over it).
+    private func rewrite(_ entries: [String]) {
+        guard createDirectory() else { return }
+        let temporary = path + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let text = entries.map { Self.encode($0) + "\n" }.joined()
+        let written = writeAll(fd, text)
+        close(fd)
+        if !written || rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    private func createDirectory() -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        if directory.isEmpty { return true }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    @discardableResult
+    private func writeAll(_ fd: Int32, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    static func encode(_ entry: String) -> String {
+        var out = ""
+        for c in entry.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func decode(_ line: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in line.unicodeScalars {
+            if escaped {
+                switch c {
+                case "n": out += "\n"
+                case "r": out += "\r"
+                default: out.unicodeScalars.append(c)
+                }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
