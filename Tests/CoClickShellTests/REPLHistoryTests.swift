@@ -25,6 +25,17 @@ struct REPLHistoryTests {
         #expect(mode == 0o600)
     }
 
+    @Test func entriesHoldingAKnownSecretValueAreNotKept() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let redactor = Redactor(secrets: ["d49f92d49f92"])
+        let history = HistoryFile(path: path, redact: { redactor.redact($0) })
+        history.append("k = 'd49f92d49f92'")
+        history.append("x = 2")
+        #expect(history.load() == ["x = 2"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("d49f92") == false)
+    }
+
     @Test func sizeIsBounded() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

@@ -3,19 +3,22 @@ import Glibc
 
 /// REPL history across sessions: one entry per line of a file (a multi-line entry has its
 /// newlines escaped as `\n`, and backslashes as `\\`), appended after each entry, mode 0600,
-/// its directory created. Entries that mention `secret` are never written; the file is cut to
-/// its last `limit` entries when loaded.
+/// its directory created. Entries that mention `secret`, or hold a known secret value, are never
+/// written; the file is cut to its last `limit` entries when loaded.
 struct HistoryFile {
     let path: String
     var limit: Int = 1000
     /// Longer entries (a pasted data blob) are not kept.
     var maxEntryBytes: Int = 64 * 1024
+    /// The run's redaction: an entry it changes holds the key or a token.
+    var redact: @Sendable (String) -> String = { $0 }
 
-    /// Whether `entry` may be kept: not blank, not too long, no mention of a secret.
+    /// Whether `entry` may be kept: not blank, not too long, no mention of a secret, no secret.
     func keeps(_ entry: String) -> Bool {
         if entry.allSatisfy(\.isWhitespace) { return false }
         if entry.utf8.count > maxEntryBytes { return false }
-        return entry.range(of: "secret", options: .caseInsensitive) == nil
+        if entry.range(of: "secret", options: .caseInsensitive) != nil { return false }
+        return redact(entry) == entry
     }
 
     /// The entries in the file, oldest first (none when it does not exist yet). Rewrites the

@@ -14,6 +14,9 @@ public struct REPLSettings: Sendable {
     public var environment: [String: String]
     /// Entries kept in the history file.
     public var historyLimit: Int = 1000
+    /// Hides the run's known secret values (the key, tokens) in text; an entry it would change
+    /// holds one, and is kept out of history.
+    public var redact: @Sendable (String) -> String = { $0 }
 
     public init(promptName: String, historyPath: String?, banner: String, environment: [String: String]) {
         self.promptName = promptName
@@ -38,7 +41,9 @@ public final class REPL {
         self.state = state
         self.settings = settings
         self.session = LuaSession(state: state)
-        self.history = settings.historyPath.map { HistoryFile(path: $0, limit: settings.historyLimit) }
+        self.history = settings.historyPath.map {
+            HistoryFile(path: $0, limit: settings.historyLimit, redact: settings.redact)
+        }
     }
 
     /// Runs until Ctrl-D or the end of input; returns the exit status (0).
@@ -119,7 +124,7 @@ public final class REPL {
     /// Keeps an entry for Up/Down and in the history file: not blank, no secret, not the same
     /// as the one before.
     private func remember(_ text: String, in reader: LineReader) {
-        guard (history ?? HistoryFile(path: "")).keeps(text), text != lastEntry else { return }
+        guard (history ?? HistoryFile(path: "", redact: settings.redact)).keeps(text), text != lastEntry else { return }
         lastEntry = text
         reader.remember(text)
         history?.append(text)

@@ -99,11 +99,13 @@ public enum Runner {
     }
 
     private static func runREPL(_ session: Session, version: String) -> Int32 {
-        let settings = REPLSettings(
+        var settings = REPLSettings(
             promptName: session.promptName,
             historyPath: session.historyPath,
             banner: "coclick \(version) (Lua 5.4): help() lists the bindings, Ctrl-D leaves",
             environment: session.options.environment)
+        let redaction = session.redaction
+        settings.redact = { redaction.redact($0) }
         session.state.interruptOnSIGINT()
         defer { session.state.interruptOnSIGINT(false) }
         return REPL(state: session.state, settings: settings).run()
