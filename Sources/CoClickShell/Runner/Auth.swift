@@ -102,14 +102,9 @@ public enum Auth {
     /// Shows the company and token expiry, and where the profile, base URL and key come from.
     public static func status(options: RunOptions) -> Int32 {
         let session: Session
-        do {
-            session = try Session(options: options)
-        } catch let error as SessionStartError {
-            StandardStreams.writeError("coclick: \(error)\n")
-            return error.status
-        } catch {
-            StandardStreams.writeError("coclick: \(error)\n")
-            return ExitStatus.luaError
+        switch Session.opened(options) {
+        case .success(let opened): session = opened
+        case .failure(let failure): return failure.status
         }
         defer { session.close() }
         let client: CoClickClient

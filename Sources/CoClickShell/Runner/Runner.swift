@@ -24,14 +24,9 @@ public enum Runner {
             return ExitStatus.usage
         }
         let session: Session
-        do {
-            session = try Session(options: options)
-        } catch let error as SessionStartError {
-            StandardStreams.writeError("coclick: \(error)\n")
-            return error.status
-        } catch {
-            StandardStreams.writeError("coclick: \(error)\n")
-            return ExitStatus.luaError
+        switch Session.opened(options) {
+        case .success(let opened): session = opened
+        case .failure(let failure): return failure.status
         }
         defer { session.close() }
 

@@ -19,3 +19,19 @@ public struct SessionStartError: Error, CustomStringConvertible, Sendable {
     public var status: Int32
     public var description: String { message }
 }
+
+extension Session {
+    /// A session for `options`; when none can start, says why on standard error and gives the
+    /// exit status instead (5: the sandbox could not listen; 1: no memory for the Lua state).
+    static func opened(_ options: RunOptions) -> Result<Session, SessionStartError> {
+        do {
+            return .success(try Session(options: options))
+        } catch let error as SessionStartError {
+            StandardStreams.writeError("coclick: \(error)\n")
+            return .failure(error)
+        } catch {
+            StandardStreams.writeError("coclick: \(error)\n")
+            return .failure(SessionStartError(message: "\(error)", status: ExitStatus.luaError))
+        }
+    }
+}
