@@ -5,8 +5,8 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A sandbox started by the test itself, and raw HTTP against it (independent of the client
-/// under test) to learn what it holds.
+/// A sandbox started by the test itself, and what it holds, learnt over raw HTTP
+/// (`RawSandbox`, independent of the client under test).
 enum TestSandbox {
     static func start(faults: String? = nil) async throws -> SandboxServer {
         var configuration = SandboxConfiguration()
@@ -16,24 +16,6 @@ enum TestSandbox {
 
     /// How many meetings `server` lists, counted over raw HTTP.
     static func meetingCount(_ server: SandboxServer) async throws -> Int {
-        var auth = URLRequest(url: URL(string: server.baseURL + "/authenticate")!)
-        auth.httpMethod = "POST"
-        auth.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        auth.httpBody = try JSONSerialization.data(withJSONObject: ["secret_id": server.secretID, "secret_key": server.secretKey])
-        let (authBody, _) = try await URLSession.shared.data(for: auth)
-        let token = try #require((try JSONSerialization.jsonObject(with: authBody) as? [String: Any])?["token"] as? String)
-        var total = 0
-        var page = 1
-        while true {
-            var list = URLRequest(url: URL(string: server.baseURL + "/meetings")!)
-            list.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            list.setValue("\(page)", forHTTPHeaderField: "X-Page")
-            list.setValue("100", forHTTPHeaderField: "X-Per")
-            let (body, _) = try await URLSession.shared.data(for: list)
-            let items = try #require(try JSONSerialization.jsonObject(with: body) as? [Any])
-            total += items.count
-            if items.count < 100 { return total }
-            page += 1
-        }
+        try await RawSandbox(server).summaries().count
     }
 }
