@@ -6,7 +6,10 @@ import Darwin
 import Testing
 @testable import CoClickShell
 
-@Suite("Reading a secret")
+/// Serialized: reading from a terminal swaps the process's SIGINT disposition for the length of
+/// the read, and one test sends itself SIGINT. Two such reads side by side could restore each
+/// other's saved disposition (the default one) under the signal, and end the test process.
+@Suite("Reading a secret", .serialized)
 struct SecretPromptTests {
     /// A pipe holding `text`, its write end closed.
     func pipeHolding(_ text: String) throws -> Int32 {
