@@ -18,9 +18,14 @@ final class BindingsHarness: Sendable {
         checks.withLock { $0.append(expectation) }
     }
 
-    /// Runs the deferred expectations, in order.
+    /// Runs the deferred expectations, in order, and lets them go (they capture the harness:
+    /// kept, they would keep it, its sandbox and its client alive for good).
     func runChecks() throws {
-        for expectation in checks.withLock({ $0 }) { try expectation() }
+        let pending = checks.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+        for expectation in pending { try expectation() }
     }
 
     init(server: SandboxServer) {
