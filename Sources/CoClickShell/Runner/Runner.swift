@@ -94,10 +94,14 @@ public enum Runner {
     }
 
     private static func runREPL(_ session: Session, version: String) -> Int32 {
+        var banner = "coclick \(version) (Lua 5.4): help() lists the bindings, Ctrl-D leaves"
+        if session.sandboxBaseURL != nil {
+            banner += "\nsandbox: demo data, no key needed. Try: coclick.meetings.list{}"
+        }
         var settings = REPLSettings(
             promptName: session.promptName,
             historyPath: session.historyPath,
-            banner: "coclick \(version) (Lua 5.4): help() lists the bindings, Ctrl-D leaves",
+            banner: banner,
             environment: session.options.environment)
         let redaction = session.redaction
         settings.redact = { redaction.redact($0) }
