@@ -1,3 +1,4 @@
+import CoClickAPI
 /// Replaces known secret values (the secret key, a bearer token) with `[REDACTED]` in any
 /// text bound for a trace, a log line or an error message.
 ///
@@ -24,7 +25,7 @@ public struct Redactor: Sendable, Hashable {
     /// Adds `secret` (ignored when empty).
     public mutating func add(_ secret: String) {
         guard !secret.isEmpty else { return }
-        for form in [secret, Self.jsonEscaped(secret, slash: true), Self.jsonEscaped(secret, slash: false), Self.percentEncoded(secret)] where !patterns.contains(form) {
+        for form in [secret, Self.jsonEscaped(secret, slash: true), Self.jsonEscaped(secret, slash: false), PercentEncoding.encode(secret)] where !patterns.contains(form) {
             patterns.append(form)
         }
         patterns.sort { $0.utf8.count > $1.utf8.count }
@@ -58,22 +59,5 @@ public struct Redactor: Sendable, Hashable {
             }
         }
         return escaped
-    }
-
-    /// RFC 3986 percent-encoding of everything but unreserved characters.
-    private static func percentEncoded(_ text: String) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                encoded += "%" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
-        return encoded
     }
 }
