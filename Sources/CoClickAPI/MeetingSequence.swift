@@ -12,45 +12,21 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
     }
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        private let sequence: MeetingPageSequence
-        private var nextPage: Int? = 1
-        private var delivered = 0
-        private var pending: Task<MeetingPage, any Error>?
+        private let pages: PageReadAhead<MeetingPage>
 
-        init(sequence: MeetingPageSequence) {
-            self.sequence = sequence
-            if let limit = sequence.limit, limit <= 0 { nextPage = nil }
+        init(sequence s: MeetingPageSequence) {
+            pages = PageReadAhead(limit: s.limit) { page, remaining in
+                var result = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
+                if let remaining, result.items.count >= remaining {
+                    result.items = Array(result.items.prefix(remaining))
+                    result.next = nil
+                }
+                return (result, result.items.count, result.next)
+            }
         }
-
-        deinit { pending?.cancel() }
 
         public func next() async throws -> MeetingPage? {
-            guard let page = nextPage else { return nil }
-            let task = pending ?? fetch(page)
-            pending = nil
-            nextPage = nil  // set again below only if this page succeeds and has a successor
-            var result = try await withTaskCancellationHandler {
-                try await task.value
-            } onCancel: {
-                task.cancel()
-            }
-            if let limit = sequence.limit, delivered + result.items.count >= limit {
-                result.items = Array(result.items.prefix(limit - delivered))
-                delivered = limit
-                result.next = nil
-                return result
-            }
-            delivered += result.items.count
-            if let next = result.next {
-                nextPage = next
-                pending = fetch(next)
-            }
-            return result
-        }
-
-        private func fetch(_ page: Int) -> Task<MeetingPage, any Error> {
-            let (client, query, per) = (sequence.client, sequence.query, sequence.per)
-            return Task { try await client.listMeetings(query: query, page: page, per: per) }
+            try await pages.next()
         }
     }
 }
@@ -96,51 +72,27 @@ public struct FullMeetingSequence: AsyncSequence, Sendable {
     }
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        private let sequence: FullMeetingSequence
-        private var nextPage: Int? = 1
-        private var delivered = 0
-        private var pending: Task<(next: Int?, meetings: [Meeting]), any Error>?
+        private let pages: PageReadAhead<[Meeting]>
         private var buffer: [Meeting] = []
         private var index = 0
 
-        init(sequence: FullMeetingSequence) {
-            self.sequence = sequence
-            if let limit = sequence.limit, limit <= 0 { nextPage = nil }
+        init(sequence s: FullMeetingSequence) {
+            pages = PageReadAhead(limit: s.limit) { page, remaining in
+                let listed = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
+                let ids = Array(listed.items.prefix(remaining ?? Int.max).map(\.id))
+                let meetings = try await s.client.meetings(ids: ids, concurrency: s.concurrency)
+                return (meetings, meetings.count, listed.next)
+            }
         }
-
-        deinit { pending?.cancel() }
 
         public func next() async throws -> Meeting? {
             while index >= buffer.count {
-                guard let page = nextPage else { return nil }
-                let task = pending ?? fetch(page)
-                pending = nil
-                nextPage = nil
-                let result = try await withTaskCancellationHandler {
-                    try await task.value
-                } onCancel: {
-                    task.cancel()
-                }
-                buffer = result.meetings
+                guard let meetings = try await pages.next() else { return nil }
+                buffer = meetings
                 index = 0
-                delivered += buffer.count
-                if let next = result.next, sequence.limit.map({ delivered < $0 }) ?? true {
-                    nextPage = next
-                    pending = fetch(next)
-                }
             }
             defer { index += 1 }
             return buffer[index]
-        }
-
-        private func fetch(_ page: Int) -> Task<(next: Int?, meetings: [Meeting]), any Error> {
-            let s = sequence
-            let remaining = s.limit.map { $0 - delivered }
-            return Task {
-                let listed = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
-                let ids = listed.items.prefix(remaining ?? Int.max).map(\.id)
-                return (listed.next, try await s.client.meetings(ids: Array(ids), concurrency: s.concurrency))
-            }
         }
     }
 }
