@@ -30,7 +30,11 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
     var value: Result<T, any Error>? { lock.withLock { result } }
 }
 
-func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping () async throws -> T) throws -> T {
+/// Runs async work from a thread that is not a concurrency pool thread (the Lua thread, the
+/// main thread) and blocks that thread until the work ends. `interrupted`, polled every 20 ms,
+/// cancels the work, waits briefly for it to wind down, and throws `LuaInterrupted`.
+public func waitForAsyncWork<T: Sendable>(interrupted: () -> Bool = { false },
+                                          _ body: @Sendable @escaping () async throws -> T) throws -> T {
     let outcome = Outcome<T>()
     let task = Task.detached {
         do {
@@ -40,7 +44,7 @@ func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping 
         }
     }
     while outcome.done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
-        if clua_take_interrupt(L) != 0 {
+        if interrupted() {
             task.cancel()
             _ = outcome.done.wait(timeout: .now() + .seconds(2))
             throw LuaInterrupted()
@@ -48,4 +52,8 @@ func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping 
     }
     guard let result = outcome.value else { throw LuaInterrupted() }
     return try result.get()
+}
+
+func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping () async throws -> T) throws -> T {
+    try waitForAsyncWork(interrupted: { clua_take_interrupt(L) != 0 }, body)
 }

@@ -75,7 +75,7 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
             final class Flag: @unchecked Sendable { var cancelled = false }
             let flag = Flag()
             state.register("slow") { call in
-                try call.blockingAwait {
+                _ = try call.blockingAwait {
                     do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
                     return 1
                 }
