@@ -36,6 +36,19 @@ struct REPLHistoryTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("d49f92") == false)
     }
 
+    @Test func anOversizedFileIsReadFromItsTailOnly() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        var history = HistoryFile(path: path)
+        history.maxFileBytes = 64
+        for i in 1...20 { history.append("entry_\(i) = \(i)") }  // 17 to 18 bytes a line
+        let kept = history.load()
+        #expect(!kept.isEmpty && kept.count <= 4, "\(kept)")
+        #expect(kept.last == "entry_20 = 20")
+        #expect(kept.allSatisfy { $0.hasPrefix("entry_") && $0.contains(" = ") }, "no partial first line")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count <= 64, "rewritten without the older entries")
+    }
+
     @Test func sizeIsBounded() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

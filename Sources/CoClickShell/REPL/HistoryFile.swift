@@ -21,19 +21,36 @@ struct HistoryFile {
         return redact(entry) == entry
     }
 
+    /// The most of the file's tail read at start: a history file grown by hand or by another
+    /// program is not read whole into memory.
+    var maxFileBytes: Int = 4 << 20
+
     /// The entries in the file, oldest first (none when it does not exist yet). Rewrites the
-    /// file when it holds more than `limit`.
+    /// file when it holds more than `limit` (or more than `maxFileBytes`: the oldest are dropped).
     func load() -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        guard let (data, cut) = readTail() else { return [] }
         var entries = String(decoding: data, as: UTF8.self)
             .split(separator: "\n", omittingEmptySubsequences: true)
             .map { Self.decode(String($0)) }
             .filter(keeps)
-        if entries.count > limit {
-            entries.removeFirst(entries.count - limit)
+        if entries.count > limit || cut {
+            entries.removeFirst(max(0, entries.count - limit))
             rewrite(entries)
         }
         return entries
+    }
+
+    /// The last `maxFileBytes` of the file, from a line start; `cut` when older lines were left out.
+    private func readTail() -> (data: Data, cut: Bool)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return nil }
+        let start = size > UInt64(maxFileBytes) ? size - UInt64(maxFileBytes) : 0
+        guard (try? handle.seek(toOffset: start)) != nil, var data = try? handle.readToEnd() else { return (Data(), false) }
+        if start > 0, let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
+            data = data[data.index(after: newline)...]  // the first line is partial
+        }
+        return (data, start > 0)
     }
 
     /// Appends one entry (when it may be kept).
