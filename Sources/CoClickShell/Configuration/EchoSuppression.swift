@@ -47,15 +47,8 @@ struct EchoSuppression {
         savedTerminalFD = fd
         echoInterrupted = 0
         for (index, signal) in handledSignals.enumerated() {
-            var action: sigaction = .init()
-            #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = restoreTerminalOnSignal
-            #else
-            action.__sigaction_u.__sa_handler = restoreTerminalOnSignal
-            #endif
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0   // no SA_RESTART: the read must see EINTR
-            sigaction(signal, &action, &previousActionList[index])
+            // The read must see EINTR: the handler restores the terminal, the read gives up.
+            previousActionList[index] = installInterruptingHandler(signal, restoreTerminalOnSignal)
         }
         var silent = current
         silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)

@@ -56,17 +56,8 @@ final class RunGuard: @unchecked Sendable {
         guardedState = L
         caughtSignal = 0
         for number in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = onTerminatingSignal
-            #else
-            action.__sigaction_u.__sa_handler = onTerminatingSignal
-            #endif
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0  // no SA_RESTART: a blocking read sees EINTR and Lua gets control back
-            var old = sigaction()
-            sigaction(number, &action, &old)
-            previous[number] = old
+            // A blocking read sees EINTR and Lua gets control back.
+            previous[number] = installInterruptingHandler(number, onTerminatingSignal)
         }
         // A parent may have left these signals blocked (test harnesses, some supervisors).
         var unblock = sigset_t()
