@@ -1,6 +1,11 @@
 // The call trampoline: the C side of every Swift binding. The Swift dispatcher returns a status
 // and this code raises, if it must, after the Swift frame is gone.
 //
+// A binding is a pair: a function of C's calling convention that returns a status, and an opaque
+// context handed to it (a retained Swift object, or NULL). Swift bindings written as closures use
+// the Swift dispatcher as the function and their closure box as the context; bindings written as
+// `@convention(c)` Swift functions are called straight, one call fewer.
+//
 // Two ways to reach a binding. Permanent bindings (LuaState.register) take one of a fixed pool of
 // light C functions (no closure, no upvalue: a call costs about what a plain lua_CFunction
 // costs), each reading its binding from a process-wide slot; the state frees its slots when it
@@ -11,11 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static clua_dispatch_fn swift_dispatch;
 static clua_release_fn swift_release;
 
-void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release) {
-    swift_dispatch = dispatch;
+void clua_set_release(clua_release_fn release) {
     swift_release = release;
 }
 
@@ -34,9 +37,9 @@ static int binding_argerror(lua_State *L, int arg, const char *extramsg, const c
     return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, registered, extramsg);
 }
 
-// Raises what a binding asked for (or "not enough memory"), out of the hot path. `slot` is the
-// binding's slot, or -1 for a closure.
-static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt, int status, int slot) {
+// Raises what a binding asked for (or "not enough memory"), out of the hot path. `name` is the
+// binding's registered name, NULL for one made at run time.
+static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt, int status, const char *name) {
     if (rt->over_limit_in_swift) {
         rt->over_limit_in_swift = 0;
         if (rt->swift_depth == 0 && rt->limit != 0 && rt->used > rt->limit) {
@@ -53,18 +56,22 @@ static __attribute__((noinline)) int finish_slow(lua_State *L, clua_runtime *rt,
         lua_concat(L, 2);
         return lua_error(L);
     case CLUA_STATUS_ARGERROR:
-        return binding_argerror(L, rt->error_arg, lua_tostring(L, -1), slot >= 0 ? slot_name[slot] : NULL);
+        return binding_argerror(L, rt->error_arg, lua_tostring(L, -1), name);
     default:
         return lua_error(L);
     }
 }
 
-static inline int run_binding(lua_State *L, void *binding, int slot) {
+// `slot` is the binding's slot, or -1 for a closure (whose name, if any, is its second upvalue).
+static inline int run_binding(lua_State *L, clua_binding_fn fn, void *context, int slot) {
     clua_runtime *rt = clua_runtime_of(L);
     rt->swift_depth++;
-    int status = swift_dispatch(L, binding);
+    int status = fn(L, context);
     rt->swift_depth--;
-    if (__builtin_expect(status < 0 || rt->over_limit_in_swift, 0)) return finish_slow(L, rt, status, slot);
+    if (__builtin_expect(status < 0 || rt->over_limit_in_swift, 0)) {
+        const char *name = slot >= 0 ? slot_name[slot] : lua_tostring(L, lua_upvalueindex(2));
+        return finish_slow(L, rt, status, name);
+    }
     return status;
 }
 
@@ -72,26 +79,33 @@ static inline int run_binding(lua_State *L, void *binding, int slot) {
 
 static const char BOX_MT[] = "coclick.binding";
 
+typedef struct {
+    clua_binding_fn fn;
+    void *context;
+} binding_box;
+
 static int box_gc(lua_State *L) {
-    void **box = (void **)lua_touserdata(L, 1);
-    if (box != NULL && *box != NULL) {
-        void *binding = *box;
-        *box = NULL;
+    binding_box *box = (binding_box *)lua_touserdata(L, 1);
+    if (box != NULL && box->context != NULL) {
+        void *context = box->context;
+        box->context = NULL;
         clua_runtime *rt = clua_runtime_of(L);
         rt->swift_depth++;  // Swift runs the release (and maybe a deinit)
-        swift_release(binding);
+        swift_release(context);
         rt->swift_depth--;
     }
     return 0;
 }
 
 static int closure_trampoline(lua_State *L) {
-    return run_binding(L, *(void **)lua_touserdata(L, lua_upvalueindex(1)), -1);
+    binding_box *box = (binding_box *)lua_touserdata(L, lua_upvalueindex(1));
+    return run_binding(L, box->fn, box->context, -1);
 }
 
-void clua_pushbinding(lua_State *L, void *binding) {
-    void **box = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
-    *box = binding;
+void clua_pushbinding(lua_State *L, clua_binding_fn fn, void *context, const char *name) {
+    binding_box *box = (binding_box *)lua_newuserdatauv(L, sizeof(binding_box), 0);
+    box->fn = fn;
+    box->context = context;
     if (luaL_newmetatable(L, BOX_MT)) {
         lua_pushcfunction(L, box_gc);
         lua_setfield(L, -2, "__gc");
@@ -99,17 +113,26 @@ void clua_pushbinding(lua_State *L, void *binding) {
         lua_setfield(L, -2, "__metatable");
     }
     lua_setmetatable(L, -2);
-    lua_pushcclosure(L, closure_trampoline, 1);
+    if (name == NULL) {
+        lua_pushcclosure(L, closure_trampoline, 1);
+    } else {
+        lua_pushstring(L, name);
+        lua_pushcclosure(L, closure_trampoline, 2);
+    }
 }
 
 // ---- Slots (permanent bindings) ----
 
-static void *slot_binding[CLUA_BINDING_SLOTS];
+static clua_binding_fn slot_fn[CLUA_BINDING_SLOTS];  // NULL: the slot is free
+static void *slot_context[CLUA_BINDING_SLOTS];
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int slot_next_free = 0;  // slots below are taken; freed ones are found by scanning
 
 #define SLOT_FN(a, b, c, d) \
-    static int slot_##a##b##c##d(lua_State *L) { return run_binding(L, slot_binding[a * 64 + b * 16 + c * 4 + d], a * 64 + b * 16 + c * 4 + d); }
+    static int slot_##a##b##c##d(lua_State *L) { \
+        enum { slot = a * 64 + b * 16 + c * 4 + d }; \
+        return run_binding(L, slot_fn[slot], slot_context[slot], slot); \
+    }
 #define SLOT_FN4(a, b, c) SLOT_FN(a, b, c, 0) SLOT_FN(a, b, c, 1) SLOT_FN(a, b, c, 2) SLOT_FN(a, b, c, 3)
 #define SLOT_FN16(a, b) SLOT_FN4(a, b, 0) SLOT_FN4(a, b, 1) SLOT_FN4(a, b, 2) SLOT_FN4(a, b, 3)
 #define SLOT_FN64(a) SLOT_FN16(a, 0) SLOT_FN16(a, 1) SLOT_FN16(a, 2) SLOT_FN16(a, 3)
@@ -123,12 +146,13 @@ static const lua_CFunction slot_functions[CLUA_BINDING_SLOTS] = {
     SLOT_NAME64(0) SLOT_NAME64(1) SLOT_NAME64(2) SLOT_NAME64(3)
 };
 
-int clua_slot_acquire(void *binding) {
+int clua_slot_acquire(clua_binding_fn fn, void *context) {
     int found = -1;
     pthread_mutex_lock(&slot_lock);
     for (int i = slot_next_free; i < CLUA_BINDING_SLOTS; i++) {
-        if (slot_binding[i] == NULL) {
-            slot_binding[i] = binding;
+        if (slot_fn[i] == NULL) {
+            slot_fn[i] = fn;
+            slot_context[i] = context;
             found = i;
             slot_next_free = i + 1;
             break;
@@ -153,13 +177,14 @@ void clua_slot_push(lua_State *L, int slot) {
 void clua_slot_release(int slot) {
     if (slot < 0 || slot >= CLUA_BINDING_SLOTS) return;
     pthread_mutex_lock(&slot_lock);
-    void *binding = slot_binding[slot];
-    slot_binding[slot] = NULL;
+    void *context = slot_context[slot];
+    slot_fn[slot] = NULL;
+    slot_context[slot] = NULL;
     free(slot_name[slot]);
     slot_name[slot] = NULL;
     if (slot < slot_next_free) slot_next_free = slot;
     pthread_mutex_unlock(&slot_lock);
-    if (binding != NULL) swift_release(binding);
+    if (context != NULL) swift_release(context);
 }
 
 int clua_noop(lua_State *L) {

@@ -9,7 +9,10 @@
 //   throws to raise: `LuaArgumentError` (bad argument #n to 'name' (...)), `LuaScriptError`
 //   (a message with the caller's position), a `LuaErrorConvertible` (its own value, e.g. an API
 //   error table made by `call.pushErrorTable`), anything else (its description). The C
-//   trampoline raises after the Swift frame has returned: Swift never longjmps.
+//   trampoline raises after the Swift frame has returned: Swift never longjmps. A binding that
+//   captures nothing can be registered as a `@convention(c)` function instead,
+//   `register("format", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in ... } })`:
+//   the trampoline calls it with one frame fewer (see `scripts/bench lua`).
 // - Memory: see CLuaSupport.h. While Swift runs the allocator never fails; over the
 //   `--max-memory` cap the binding's caller gets "not enough memory" once the binding returns.
 // - Async work: `call.blockingAwait { try await client.meeting(id: id) }` blocks the Lua thread

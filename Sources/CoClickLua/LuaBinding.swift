@@ -7,27 +7,47 @@ import CLuaSupport
 /// It never raises itself: the C trampoline does, after this frame has returned.
 public typealias LuaFunction = (LuaCall) throws -> LuaResult
 
+/// A binding written as a function of C's calling convention, for the hottest bindings: the
+/// trampoline calls it straight, without the dispatcher and the closure in between. It cannot
+/// capture anything (reach the state through `LuaCall.state`) and must not raise: write its body
+/// as `{ L, _ in LuaBinding.run(L) { call in ... } }`.
+public typealias LuaBindingFunction = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32
+
+public enum LuaBinding {
+    /// Runs a binding's body and turns what it threw into a trampoline status and an error value
+    /// on the stack (see `CLUA_STATUS_*`). Inlined, so that a `LuaBindingFunction` is one frame.
+    @inline(__always)
+    public static func run(_ state: OpaquePointer?, _ body: (LuaCall) throws -> LuaResult) -> Int32 {
+        let call = LuaCall(state.unsafelyUnwrapped)
+        do {
+            return try body(call).count
+        } catch {
+            return raiseStatus(for: error, call)
+        }
+    }
+}
+
 /// Holds a binding's closure; the Lua closure's upvalue owns one retain of it, released by __gc.
 final class LuaBindingBox {
     let body: LuaFunction
     init(_ body: @escaping LuaFunction) { self.body = body }
-}
 
-/// The dispatcher the C trampoline calls: runs the closure and turns what it threw into a
-/// status and an error value on the stack (see `CLUA_STATUS_*`).
-private let dispatchBinding: clua_dispatch_fn = { state, raw in
-    let L = state.unsafelyUnwrapped
-    let call = LuaCall(L)
-    do {
-        // The Lua closure owns the box for the whole call: no retain/release needed here.
-        return try Unmanaged<LuaBindingBox>.fromOpaque(raw.unsafelyUnwrapped)
-            ._withUnsafeGuaranteedRef { try $0.body(call) }.count
-    } catch {
-        return raiseStatus(for: error, call)
+    /// The (function, context) pair the trampoline calls, taking one retain of the box.
+    static func retainedBinding(_ body: @escaping LuaFunction) -> (clua_binding_fn, UnsafeMutableRawPointer) {
+        (dispatchBinding, Unmanaged.passRetained(LuaBindingBox(body)).toOpaque())
     }
 }
 
-private func raiseStatus(for error: any Error, _ call: LuaCall) -> Int32 {
+/// The function the trampoline calls for a closure binding, its box as context.
+private let dispatchBinding: clua_binding_fn = { state, raw in
+    // The Lua function owns the box for the whole call: no retain/release needed here.
+    Unmanaged<LuaBindingBox>.fromOpaque(raw.unsafelyUnwrapped)._withUnsafeGuaranteedRef { box in
+        LuaBinding.run(state) { try box.body($0) }
+    }
+}
+
+@usableFromInline
+func raiseStatus(for error: any Error, _ call: LuaCall) -> Int32 {
     switch error {
     case let error as LuaArgumentError:
         clua_runtime_of(call.L).pointee.error_arg = error.argument
@@ -52,7 +72,7 @@ private let releaseBinding: clua_release_fn = { raw in
 }
 
 /// Installed once per process, before the first state is made.
-let luaDispatchInstalled: Void = clua_set_dispatch(dispatchBinding, releaseBinding)
+let luaDispatchInstalled: Void = clua_set_release(releaseBinding)
 
 extension LuaCall {
     /// The type name Lua's type errors show: `__name` when the metatable has a string one.

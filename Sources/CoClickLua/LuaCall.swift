@@ -21,12 +21,14 @@ public enum LuaType: Int32, Sendable {
     }
 }
 
-/// What a binding returns: how many values it pushed.
-public struct LuaResult: Sendable {
+/// What a binding returns: how many values it pushed. Inlinable, and `none` computed rather than
+/// stored, so that returning one costs no call (a stored static is reached through a lazy
+/// initializer's accessor).
+@frozen public struct LuaResult: Sendable {
     public let count: Int32
-    public init(count: Int32) { self.count = count }
-    public static let none = LuaResult(count: 0)
-    public static func values(_ count: Int32) -> LuaResult { LuaResult(count: count) }
+    @inlinable public init(count: Int32) { self.count = count }
+    @inlinable public static var none: LuaResult { LuaResult(count: 0) }
+    @inlinable public static func values(_ count: Int32) -> LuaResult { LuaResult(count: count) }
 }
 
 /// A view of a Lua stack for Swift code: the arguments of a binding (indices 1...argumentCount)
@@ -39,7 +41,7 @@ public struct LuaCall {
     public let L: OpaquePointer
 
     @inline(__always)
-    public init(_ L: OpaquePointer) { self.L = L }
+    @inlinable public init(_ L: OpaquePointer) { self.L = L }
 
     // MARK: Stack
 
@@ -244,8 +246,8 @@ public struct LuaCall {
 
     /// Pushes a Swift binding as a Lua function value (for iterators and callbacks).
     public func push(function: @escaping LuaFunction) {
-        let box = LuaBindingBox(function)
-        clua_pushbinding(L, Unmanaged.passRetained(box).toOpaque())
+        let (fn, context) = LuaBindingBox.retainedBinding(function)
+        clua_pushbinding(L, fn, context, nil)
     }
 
     /// Pushes an error table: `fields` as a table whose metatable's `__tostring` returns

@@ -33,7 +33,7 @@ extension LuaState {
 
         pushTable(path: "csv")
         s.pop()
-        register("decode", in: "csv") { call in try CSVBridge.decode(call) }
+        register("decode", in: "csv", function: { L, _ in LuaBinding.run(L) { call in try CSVBridge.decode(call) } })
 
         // The internals the Lua prelude builds on.
         let base = lua_gettop(L)

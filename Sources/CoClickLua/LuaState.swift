@@ -63,24 +63,34 @@ public final class LuaState {
     /// Registers `fn` as `table.name`, `table` being a dotted path of global tables created as
     /// needed (`"coclick.meetings"`); with `table` nil, as the global `name`.
     public func register(_ name: String, in table: String? = nil, _ fn: @escaping LuaFunction) {
+        let (function, context) = LuaBindingBox.retainedBinding(fn)
+        register(name, in: table, function, context: context)
+    }
+
+    /// Registers a binding written as a `LuaBindingFunction`, called by the trampoline with one
+    /// frame fewer than a closure: for bindings that capture nothing.
+    public func register(_ name: String, in table: String? = nil, function: LuaBindingFunction) {
+        register(name, in: table, function, context: nil)
+    }
+
+    private func register(_ name: String, in table: String?, _ function: clua_binding_fn, context: UnsafeMutableRawPointer?) {
         let s = stack
         pushTable(path: table)
-        pushPermanent(fn, name: table.map { "\($0).\(name)" } ?? name)
+        pushPermanent(function, context: context, name: table.map { "\($0).\(name)" } ?? name)
         s.setField(-2, name)
         s.pop()
     }
 
     /// Pushes a binding that lives as long as the state: a light C function from the slot pool
-    /// (the fastest call), or a closure when the pool is used up.
-    private func pushPermanent(_ fn: @escaping LuaFunction, name: String) {
-        let binding = Unmanaged.passRetained(LuaBindingBox(fn)).toOpaque()
-        let slot = clua_slot_acquire(binding)
+    /// (the fastest call), or a closure when the pool is used up. Takes `context`'s retain.
+    private func pushPermanent(_ function: clua_binding_fn, context: UnsafeMutableRawPointer?, name: String) {
+        let slot = clua_slot_acquire(function, context)
         if slot >= 0 {
             slots.append(slot)
             clua_slot_set_name(slot, name)
             clua_slot_push(L, slot)
         } else {
-            clua_pushbinding(L, binding)
+            clua_pushbinding(L, function, context, name)
         }
     }
 

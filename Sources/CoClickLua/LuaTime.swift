@@ -73,16 +73,18 @@ enum LuaTime {
 }
 
 extension LuaState {
+    /// The time bindings capture nothing: written as `LuaBindingFunction`s, called one frame
+    /// sooner than closures (scripts call `format` in loops over meetings).
     func installTime() {
-        register("parse", in: "coclick.time") { call in
+        register("parse", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
             let text = try call.string(1)
             guard let epoch = LuaTime.parse(text) else {
                 throw LuaArgumentError(argument: 1, message: "not an ISO 8601 date: \(text.prefix(60))")
             }
             if epoch == epoch.rounded(.down), abs(epoch) < 1e15 { call.push(Int64(epoch)) } else { call.push(epoch) }
             return .values(1)
-        }
-        register("format", in: "coclick.time") { call in
+        } })
+        register("format", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
             let epoch = try call.number(1)
             let zone = try call.optionalString(2) ?? "local"
             guard zone == "utc" || zone == "local" else {
@@ -93,14 +95,14 @@ extension LuaState {
             }
             call.push(text)
             return .values(1)
-        }
-        register("day", in: "coclick.time") { call in
+        } })
+        register("day", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
             var epoch = Double(time(nil))
             if let given = try call.optionalNumber(1) { epoch = given }
             guard let day = LuaTime.day(epoch) else { throw LuaArgumentError(argument: 1, message: "time out of range") }
             call.push(day.start)
             call.push(day.end)
             return .values(2)
-        }
+        } })
     }
 }

@@ -95,6 +95,48 @@ import CoClickAPI
         #expect(registered == nil)
     }
 
+    @Test func functionBindingsBehaveAsClosureBindings() throws {
+        let state = try LuaState()
+        state.register("get", in: "fn", function: { L, _ in LuaBinding.run(L) { call in
+            call.push("meeting " + (try call.string(1)))
+            return .values(1)
+        } })
+        state.register("fail", in: "fn", function: { L, _ in LuaBinding.run(L) { _ in throw LuaScriptError("it failed") } })
+        state.register("reject", in: "fn", function: { L, _ in LuaBinding.run(L) { _ in
+            throw TestAPIError(status: 422, message: "user: User must exist")
+        } })
+        #expect(try eval("return fn.get('7')", state) == [.string("meeting 7")])
+        let error = try #require(try evalError("fn.get({})", state))
+        #expect(error.message == "(command line):1: bad argument #1 to 'get' (string expected, got table)")
+        #expect(try eval("local ok, err = pcall(fn.get) return err", state) ==
+                [.string("bad argument #1 to 'fn.get' (string expected, got no value)")])
+        #expect(try eval("local ok, err = pcall(function() fn.fail() end) return err", state) ==
+                [.string("(command line):1: it failed")])
+        #expect(try eval("local ok, err = pcall(fn.reject) return err.status, tostring(err)", state) ==
+                [.integer(422), .string("CoClick 422: user: User must exist")])
+    }
+
+    @Test func bindingsStillWorkAndAreNamedWhenTheSlotPoolIsFull() throws {
+        // More permanent bindings than the process-wide pool holds: the rest become closures.
+        let state = try LuaState()
+        let count = 300
+        for i in 1...count {
+            if i % 2 == 0 {
+                state.register("b\(i)", in: "many") { call in call.push(try call.integer(1) + Int64(i)); return .values(1) }
+            } else {
+                state.register("b\(i)", in: "many", function: { L, _ in LuaBinding.run(L) { call in
+                    call.push(try call.integer(1) * 2)
+                    return .values(1)
+                } })
+            }
+        }
+        #expect(try eval("return many.b\(count)(1), many.b\(count - 1)(21)", state) == [.integer(Int64(count) + 1), .integer(42)])
+        for i in [count - 1, count] {
+            #expect(try eval("local ok, err = pcall(many.b\(i), 'x') return err", state) ==
+                    [.string("bad argument #1 to 'many.b\(i)' (number expected, got string)")])
+        }
+    }
+
     @Test func syntaxErrorsAndIncompleteInput() throws {
         let state = try LuaState()
         let incomplete = try #require(try evalError("for i = 1, 2 do", state))

@@ -48,9 +48,9 @@ int clua_pcall(lua_State *L, int nargs, int nresults, int msgh);
 int clua_openlibs(lua_State *L);
 
 // ---------------------------------------------------------------------------------------------
-// Trampoline. A Swift binding is a C closure of `clua_trampoline` whose first upvalue is a full
-// userdata holding an opaque pointer to the Swift binding (released by __gc through
-// `release`). The dispatcher returns:
+// Trampoline. A binding is a function of C's calling convention and an opaque context passed to
+// it: the Swift dispatcher with a retained closure box, or a `@convention(c)` Swift function with
+// no context (one call fewer). It returns:
 //   n >= 0                   n results are on top of the stack;
 //   CLUA_STATUS_ERROR        raise the value on top as it is (a table stays a table);
 //   CLUA_STATUS_ERROR_WHERE  the string on top is a message: prefix the caller's position;
@@ -62,18 +62,19 @@ enum {
     CLUA_STATUS_ERROR_WHERE = -2,
     CLUA_STATUS_ARGERROR = -3,
 };
-typedef int (*clua_dispatch_fn)(lua_State *L, void *binding);
-typedef void (*clua_release_fn)(void *binding);
-// Set once, before any binding is pushed.
-void clua_set_dispatch(clua_dispatch_fn dispatch, clua_release_fn release);
-// Pushes a C closure calling `binding` through the dispatcher. Takes ownership of one retain of
-// `binding` (released by the __gc of its box). Extra upvalues are not supported.
-void clua_pushbinding(lua_State *L, void *binding);
+typedef int (*clua_binding_fn)(lua_State *L, void *context);
+typedef void (*clua_release_fn)(void *context);
+// Set once, before any binding is pushed: gives back a binding's context (when not NULL).
+void clua_set_release(clua_release_fn release);
+// Pushes a C closure calling `fn` with `context`: a run-time binding (`name` NULL), or a permanent
+// one when the slot pool is full (`name` as for clua_slot_set_name). Takes ownership of one
+// retain of `context` (released by the __gc of the closure's box).
+void clua_pushbinding(lua_State *L, clua_binding_fn fn, void *context, const char *name);
 // Permanent bindings: a pool of light C functions, one per slot (see trampoline.c). Acquire
-// takes one retain of `binding` (returns -1 when the pool is full: use clua_pushbinding);
-// release, once the state using the slot is closed, gives it back.
+// takes the binding and one retain of `context` (returns -1 when the pool is full: use
+// clua_pushbinding); release, once the state using the slot is closed, gives it back.
 #define CLUA_BINDING_SLOTS 256
-int clua_slot_acquire(void *binding);
+int clua_slot_acquire(clua_binding_fn fn, void *context);
 void clua_slot_push(lua_State *L, int slot);
 // Names the slot's binding ("coclick.meetings.get") for argument errors Lua cannot name itself.
 void clua_slot_set_name(int slot, const char *name);
