@@ -9,14 +9,15 @@ public typealias LuaFunction = (LuaCall) throws -> LuaResult
 
 /// A binding written as a function of C's calling convention, for the hottest bindings: the
 /// trampoline calls it straight, without the dispatcher and the closure in between. It cannot
-/// capture anything (reach the state through `LuaCall.state`) and must not raise: write its body
-/// as `{ L, _ in LuaBinding.run(L) { call in ... } }`.
+/// capture anything (a binding that needs Swift state, such as the API session, is a closure)
+/// and must not raise: write its body as `{ L, _ in LuaBinding.run(L) { call in ... } }`.
 public typealias LuaBindingFunction = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32
 
 public enum LuaBinding {
     /// Runs a binding's body and turns what it threw into a trampoline status and an error value
-    /// on the stack (see `CLUA_STATUS_*`). Inlined, so that a `LuaBindingFunction` is one frame.
-    @inline(__always)
+    /// on the stack (see `CLUA_STATUS_*`). Inlined, also into other modules, so that a
+    /// `LuaBindingFunction` is one frame.
+    @inlinable @inline(__always)
     public static func run(_ state: OpaquePointer?, _ body: (LuaCall) throws -> LuaResult) -> Int32 {
         let call = LuaCall(state.unsafelyUnwrapped)
         do {
