@@ -30,6 +30,8 @@ let package = Package(
         ),
         // C side of the Lua bridge: everything that may raise (longjmp) lives here.
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
+        // The `json` helper's codec, in C (it raises Lua errors freely); depends on Lua alone.
+        .target(name: "CLuaJSON", dependencies: ["CLua"]),
         // libedit (BSD), never GNU readline.
         .systemLibrary(
             name: "CEditLine",
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "CoClickLua",
             dependencies: [
-                "CLua", "CLuaSupport", "CoClickAPI",
+                "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

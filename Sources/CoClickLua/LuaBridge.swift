@@ -1,4 +1,5 @@
 import CLua
+import CLuaJSON
 import CLuaSupport
 import CoClickAPI
 
@@ -29,7 +30,7 @@ public struct LuaBridgeError: Error, CustomStringConvertible, Sendable {
 /// - Lua integers are JSON integers, Lua floats JSON numbers (1.0 stays a float);
 /// - `json.null` is JSON null; a nil argument too.
 extension LuaCall {
-    public static let maxDepth = Int(CLUA_JSON_MAX_DEPTH)
+    public static let maxDepth = Int(CLJSON_MAX_DEPTH)
 
     /// Pushes `value` as a Lua value. Never raises (allocation never fails while Swift runs).
     public func push(_ value: JSONValue, nulls: LuaNullPolicy = .jsonNull) {
@@ -95,7 +96,7 @@ extension LuaCall {
         case LUA_TSTRING:
             return .string(stringValue(index) ?? "")
         case LUA_TLIGHTUSERDATA:
-            if lua_touserdata(L, index) == clua_json_null() { return .null }
+            if lua_touserdata(L, index) == cljson_null() { return .null }
             throw LuaBridgeError("cannot convert a light userdata value at \(path)")
         case LUA_TTABLE:
             return try tableToJSON(index, path: path, visiting: &visiting)
@@ -109,10 +110,10 @@ extension LuaCall {
     private func marker(_ index: Int32) -> Marker {
         guard lua_getmetatable(L, index) != 0 else { return .none }
         defer { pop(2) }
-        _ = clua_getmetatable_named(L, CLUA_JSON_ARRAY_MT)
+        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
         if lua_rawequal(L, -1, -2) != 0 { return .array }
         pop()
-        _ = clua_getmetatable_named(L, CLUA_JSON_OBJECT_MT)
+        _ = clua_getmetatable_named(L, CLJSON_OBJECT_MT)
         return lua_rawequal(L, -1, -2) != 0 ? .object : .none
     }
 

@@ -1,4 +1,5 @@
 import CLua
+import CLuaJSON
 import CLuaSupport
 
 /// The Lua types, as `lua_type` reports them.
@@ -219,7 +220,7 @@ public struct LuaCall {
     }
 
     /// Pushes `json.null`.
-    @inline(__always) public func pushJSONNull() { lua_pushlightuserdata(L, clua_json_null()) }
+    @inline(__always) public func pushJSONNull() { lua_pushlightuserdata(L, cljson_null()) }
 
     @inline(__always) public func newTable(arrayCount: Int32 = 0, fieldCount: Int32 = 0) {
         lua_createtable(L, arrayCount, fieldCount)
@@ -240,7 +241,7 @@ public struct LuaCall {
 
     /// Marks the table on top as a JSON array (so that, empty, it encodes as `[]`).
     public func markArray() {
-        _ = clua_getmetatable_named(L, CLUA_JSON_ARRAY_MT)
+        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
         lua_setmetatable(L, -2)
     }
 

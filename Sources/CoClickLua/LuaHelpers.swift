@@ -1,4 +1,5 @@
 import CLua
+import CLuaJSON
 import CLuaSupport
 import CoClickAPI
 
@@ -11,14 +12,14 @@ enum LuaHelpers {
 extension LuaState {
     func installHelpers() throws {
         let s = stack
-        clua_json_prepare(L)
+        cljson_prepare(L)
 
         // json: the codec is C (it raises freely there).
         pushTable(path: "json")
-        setCFunction(clua_json_encode, "encode")
-        setCFunction(clua_json_decode, "decode")
-        setCFunction(clua_json_array, "array")
-        setCFunction(clua_json_object, "object")
+        setCFunction(cljson_encode, "encode")
+        setCFunction(cljson_decode, "decode")
+        setCFunction(cljson_array, "array")
+        setCFunction(cljson_object, "object")
         s.pushJSONNull()
         s.setField(-2, "null")
         s.pop()

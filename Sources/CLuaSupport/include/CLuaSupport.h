@@ -1,9 +1,11 @@
 #ifndef COCLICK_CLUASUPPORT_H
 #define COCLICK_CLUASUPPORT_H
 // The C half of the Lua bridge: the call trampoline, the allocator, the message handler, the
-// interrupt hook, the protected wrappers and the JSON codec. Only C code here may raise a Lua
-// error (longjmp); Swift frames never see one.
-#include "../../CLua/shim.h"
+// interrupt hook and the protected wrappers (the JSON codec is its own target, CLuaJSON). Only C
+// code here may raise a Lua error (longjmp); Swift frames never see one.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include <signal.h>
 #include <stddef.h>
 
@@ -118,19 +120,5 @@ int clua_safe_len(lua_State *L, int idx);                       // -> #value (wi
 // A first line starting with '#' is skipped, as luaL_loadfile does.
 int clua_safe_loadfile(lua_State *L, const char *path);
 int clua_safe_loadbuffer(lua_State *L, const char *s, size_t len, const char *name);
-
-// ---------------------------------------------------------------------------------------------
-// JSON (lua_CFunctions, raise freely). json.null is a light userdata with a unique address.
-void *clua_json_null(void);
-#define CLUA_JSON_ARRAY_MT "coclick.json.array"
-#define CLUA_JSON_OBJECT_MT "coclick.json.object"
-#define CLUA_JSON_MAX_DEPTH 200
-#define CLUA_JSON_MAX_INPUT (64u * 1024u * 1024u)
-int clua_json_decode(lua_State *L);   // json.decode(text)
-int clua_json_encode(lua_State *L);   // json.encode(value [, {pretty=true}])
-int clua_json_array(lua_State *L);    // json.array([t]) marks (or creates) a table as an array
-int clua_json_object(lua_State *L);   // json.object([t]) marks (or creates) a table as an object
-// Creates the marker metatables in the registry (idempotent).
-void clua_json_prepare(lua_State *L);
 
 #endif

@@ -3,10 +3,10 @@
 #include "json_internal.h"
 
 static const char json_null_sentinel = 0;
-void *clua_json_null(void) { return (void *)&json_null_sentinel; }
+void *cljson_null(void) { return (void *)&json_null_sentinel; }
 
 static int strbuf_gc(lua_State *L) {
-    clua_strbuf *sb = (clua_strbuf *)lua_touserdata(L, 1);
+    cljson_buf *sb = (cljson_buf *)lua_touserdata(L, 1);
     if (sb != NULL && sb->b != NULL) {
         void *ud;
         lua_Alloc alloc = lua_getallocf(L, &ud);
@@ -17,8 +17,8 @@ static int strbuf_gc(lua_State *L) {
     return 0;
 }
 
-clua_strbuf *clua_strbuf_push(lua_State *L) {
-    clua_strbuf *sb = (clua_strbuf *)lua_newuserdatauv(L, sizeof(clua_strbuf), 0);
+cljson_buf *cljson_buf_push(lua_State *L) {
+    cljson_buf *sb = (cljson_buf *)lua_newuserdatauv(L, sizeof(cljson_buf), 0);
     sb->b = NULL;
     sb->n = sb->cap = 0;
     sb->L = L;
@@ -30,7 +30,7 @@ clua_strbuf *clua_strbuf_push(lua_State *L) {
     return sb;
 }
 
-void clua_strbuf_grow(clua_strbuf *sb, size_t extra) {
+void cljson_buf_grow(cljson_buf *sb, size_t extra) {
     size_t need = sb->n + extra;
     if (need < sb->n) luaL_error(sb->L, "not enough memory");
     size_t cap = sb->cap ? sb->cap : 256;
@@ -46,13 +46,13 @@ void clua_strbuf_grow(clua_strbuf *sb, size_t extra) {
     sb->cap = cap;
 }
 
-void clua_json_prepare(lua_State *L) {
-    if (luaL_newmetatable(L, CLUA_JSON_ARRAY_MT)) {
+void cljson_prepare(lua_State *L) {
+    if (luaL_newmetatable(L, CLJSON_ARRAY_MT)) {
         lua_pushliteral(L, "json.array");
         lua_setfield(L, -2, "__name");
     }
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, CLUA_JSON_OBJECT_MT)) {
+    if (luaL_newmetatable(L, CLJSON_OBJECT_MT)) {
         lua_pushliteral(L, "json.object");
         lua_setfield(L, -2, "__name");
     }
@@ -71,5 +71,5 @@ static int mark(lua_State *L, const char *mt) {
     return 1;
 }
 
-int clua_json_array(lua_State *L) { return mark(L, CLUA_JSON_ARRAY_MT); }
-int clua_json_object(lua_State *L) { return mark(L, CLUA_JSON_OBJECT_MT); }
+int cljson_array(lua_State *L) { return mark(L, CLJSON_ARRAY_MT); }
+int cljson_object(lua_State *L) { return mark(L, CLJSON_OBJECT_MT); }

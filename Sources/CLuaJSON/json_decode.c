@@ -9,7 +9,7 @@ typedef struct {
     const unsigned char *start, *p, *end;
     int depth;
     int array_mt;   // stack slot of the array metatable
-    clua_strbuf *scratch;
+    cljson_buf *scratch;
 } decoder;
 
 static int fail(decoder *d, const char *what) {
@@ -41,7 +41,7 @@ static unsigned read_hex4(decoder *d) {  // d->p at the first hex digit
     return v;
 }
 
-static void add_utf8(clua_strbuf *sb, unsigned cp) {
+static void add_utf8(cljson_buf *sb, unsigned cp) {
     char out[4];
     size_t n;
     if (cp < 0x80) { out[0] = (char)cp; n = 1; }
@@ -53,7 +53,7 @@ static void add_utf8(clua_strbuf *sb, unsigned cp) {
         out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
         out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
     }
-    clua_strbuf_add(sb, out, n);
+    cljson_buf_add(sb, out, n);
 }
 
 // d->p just after the opening quote; pushes the string.
@@ -67,9 +67,9 @@ static void decode_string(decoder *d) {
         d->p = p + 1;
         return;
     }
-    clua_strbuf *sb = d->scratch;
+    cljson_buf *sb = d->scratch;
     sb->n = 0;
-    clua_strbuf_add(sb, (const char *)s, (size_t)(p - s));
+    cljson_buf_add(sb, (const char *)s, (size_t)(p - s));
     d->p = p;
     for (;;) {
         if (d->p >= end) fail(d, "unterminated string");
@@ -79,21 +79,21 @@ static void decode_string(decoder *d) {
         if (c != '\\') {
             const unsigned char *run = d->p;
             while (d->p < end && *d->p != '"' && *d->p != '\\' && *d->p >= 0x20) d->p++;
-            clua_strbuf_add(sb, (const char *)run, (size_t)(d->p - run));
+            cljson_buf_add(sb, (const char *)run, (size_t)(d->p - run));
             continue;
         }
         d->p++;
         if (d->p >= end) fail(d, "unterminated string");
         c = *d->p++;
         switch (c) {
-        case '"': clua_strbuf_addc(sb, '"'); break;
-        case '\\': clua_strbuf_addc(sb, '\\'); break;
-        case '/': clua_strbuf_addc(sb, '/'); break;
-        case 'b': clua_strbuf_addc(sb, '\b'); break;
-        case 'f': clua_strbuf_addc(sb, '\f'); break;
-        case 'n': clua_strbuf_addc(sb, '\n'); break;
-        case 'r': clua_strbuf_addc(sb, '\r'); break;
-        case 't': clua_strbuf_addc(sb, '\t'); break;
+        case '"': cljson_buf_addc(sb, '"'); break;
+        case '\\': cljson_buf_addc(sb, '\\'); break;
+        case '/': cljson_buf_addc(sb, '/'); break;
+        case 'b': cljson_buf_addc(sb, '\b'); break;
+        case 'f': cljson_buf_addc(sb, '\f'); break;
+        case 'n': cljson_buf_addc(sb, '\n'); break;
+        case 'r': cljson_buf_addc(sb, '\r'); break;
+        case 't': cljson_buf_addc(sb, '\t'); break;
         case 'u': {
             unsigned cp = read_hex4(d);
             if (cp >= 0xDC00 && cp <= 0xDFFF) { d->p -= 6; fail(d, "lone low surrogate in unicode escape"); }
@@ -209,7 +209,7 @@ static void decode_value(decoder *d) {
     switch (*d->p) {
     case '{':
     case '[':
-        if (++d->depth > CLUA_JSON_MAX_DEPTH) fail(d, "nesting deeper than 200");
+        if (++d->depth > CLJSON_MAX_DEPTH) fail(d, "nesting deeper than 200");
         luaL_checkstack(d->L, 4, "json.decode: nesting too deep");
         if (*d->p++ == '{') decode_object(d); else decode_array(d);
         d->depth--;
@@ -220,31 +220,31 @@ static void decode_value(decoder *d) {
         return;
     case 't': expect_literal(d, "true", 4); lua_pushboolean(d->L, 1); return;
     case 'f': expect_literal(d, "false", 5); lua_pushboolean(d->L, 0); return;
-    case 'n': expect_literal(d, "null", 4); lua_pushlightuserdata(d->L, clua_json_null()); return;
+    case 'n': expect_literal(d, "null", 4); lua_pushlightuserdata(d->L, cljson_null()); return;
     default:
         if (*d->p == '-' || (*d->p >= '0' && *d->p <= '9')) { decode_number(d); return; }
         fail(d, "unexpected character");
     }
 }
 
-int clua_json_decode(lua_State *L) {
+int cljson_decode(lua_State *L) {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
-    if (len > CLUA_JSON_MAX_INPUT) return luaL_error(L, "json.decode: input larger than 64 MiB");
+    if (len > CLJSON_MAX_INPUT) return luaL_error(L, "json.decode: input larger than 64 MiB");
     lua_settop(L, 1);
     decoder d;
     d.L = L;
     d.start = d.p = (const unsigned char *)text;
     d.end = d.start + len;
     d.depth = 0;
-    luaL_getmetatable(L, CLUA_JSON_ARRAY_MT);
+    luaL_getmetatable(L, CLJSON_ARRAY_MT);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
-        clua_json_prepare(L);
-        luaL_getmetatable(L, CLUA_JSON_ARRAY_MT);
+        cljson_prepare(L);
+        luaL_getmetatable(L, CLJSON_ARRAY_MT);
     }
     d.array_mt = lua_gettop(L);
-    d.scratch = clua_strbuf_push(L);
+    d.scratch = cljson_buf_push(L);
     decode_value(&d);
     skip_ws(&d);
     if (d.p != d.end) fail(&d, "trailing characters after the value");

@@ -22,12 +22,12 @@ typedef struct {
 
 typedef struct {
     lua_State *L;
-    clua_strbuf *out;
+    cljson_buf *out;
     int pretty;
     int depth;
     int array_mt, object_mt;  // stack slots
-    const void *tables[CLUA_JSON_MAX_DEPTH + 1];
-    path_frame path[CLUA_JSON_MAX_DEPTH + 1];
+    const void *tables[CLJSON_MAX_DEPTH + 1];
+    path_frame path[CLJSON_MAX_DEPTH + 1];
 } encoder;
 
 static void push_path(encoder *e) {
@@ -56,8 +56,8 @@ static int fail(encoder *e, const char *msg) {
 
 static void add_indent(encoder *e) {
     if (!e->pretty) return;
-    clua_strbuf_addc(e->out, '\n');
-    for (int i = 0; i < e->depth; i++) clua_strbuf_add(e->out, "  ", 2);
+    cljson_buf_addc(e->out, '\n');
+    for (int i = 0; i < e->depth; i++) cljson_buf_add(e->out, "  ", 2);
 }
 
 // Length of the valid UTF-8 sequence at s (at most n bytes), or 0.
@@ -82,20 +82,20 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
 
 static void encode_string(encoder *e, const char *str, size_t len) {
     static const char hex[] = "0123456789abcdef";
-    clua_strbuf *out = e->out;
+    cljson_buf *out = e->out;
     const unsigned char *s = (const unsigned char *)str;
-    clua_strbuf_addc(out, '"');
+    cljson_buf_addc(out, '"');
     size_t i = 0;
     while (i < len) {
         size_t run = i;
         while (i < len && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
-        if (i > run) clua_strbuf_add(out, (const char *)s + run, i - run);
+        if (i > run) cljson_buf_add(out, (const char *)s + run, i - run);
         if (i >= len) break;
         unsigned char c = s[i];
         if (c >= 0x80) {
             size_t n = utf8_len(s + i, len - i);
             if (n == 0) fail(e, "invalid UTF-8 in a string");
-            clua_strbuf_add(out, (const char *)s + i, n);
+            cljson_buf_add(out, (const char *)s + i, n);
             i += n;
             continue;
         }
@@ -114,10 +114,10 @@ static void encode_string(encoder *e, const char *str, size_t len) {
             esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
             n = 6;
         }
-        clua_strbuf_add(out, esc, n);
+        cljson_buf_add(out, esc, n);
         i++;
     }
-    clua_strbuf_addc(out, '"');
+    cljson_buf_addc(out, '"');
 }
 
 static void encode_float(encoder *e, lua_Number x) {
@@ -131,7 +131,7 @@ static void encode_float(encoder *e, lua_Number x) {
     }
     for (int i = 0; i < n; i++) if (buf[i] == ',') buf[i] = '.';  // a decimal-comma locale
     if (strpbrk(buf, ".eE") == NULL) { buf[n++] = '.'; buf[n++] = '0'; }
-    clua_strbuf_add(e->out, buf, (size_t)n);
+    cljson_buf_add(e->out, buf, (size_t)n);
 }
 
 static void encode_value(encoder *e, int idx);
@@ -160,7 +160,7 @@ static void encode_table(encoder *e, int idx) {
     const void *self = lua_topointer(L, idx);
     for (int i = 0; i < e->depth; i++)
         if (e->tables[i] == self) fail(e, "cycle");
-    if (e->depth >= CLUA_JSON_MAX_DEPTH) fail(e, "nesting deeper than 200");
+    if (e->depth >= CLJSON_MAX_DEPTH) fail(e, "nesting deeper than 200");
     luaL_checkstack(L, 6, "json.encode: nesting too deep");
 
     int forced = 0;  // 1 array, 2 object
@@ -213,10 +213,10 @@ static void encode_table(encoder *e, int idx) {
 
     e->tables[e->depth] = self;
     if (as_array) {
-        clua_strbuf_addc(e->out, '[');
+        cljson_buf_addc(e->out, '[');
         e->depth++;
         for (lua_Integer i = 1; i <= max; i++) {
-            if (i > 1) clua_strbuf_addc(e->out, ',');
+            if (i > 1) cljson_buf_addc(e->out, ',');
             add_indent(e);
             e->path[e->depth - 1] = (path_frame){1, i, NULL, 0};
             lua_rawgeti(L, idx, i);
@@ -225,7 +225,7 @@ static void encode_table(encoder *e, int idx) {
         }
         e->depth--;
         if (max > 0) add_indent(e);
-        clua_strbuf_addc(e->out, ']');
+        cljson_buf_addc(e->out, ']');
         return;
     }
 
@@ -247,15 +247,15 @@ static void encode_table(encoder *e, int idx) {
     for (size_t i = 0; i < n; i++) if (keys[i].key == NULL) keys[i].key = keys[i].num;
     if (n > 1) qsort(keys, n, sizeof(key_entry), compare_keys);
 
-    clua_strbuf_addc(e->out, '{');
+    cljson_buf_addc(e->out, '{');
     e->depth++;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0) clua_strbuf_addc(e->out, ',');
+        if (i > 0) cljson_buf_addc(e->out, ',');
         add_indent(e);
         e->path[e->depth - 1] = (path_frame){0, 0, keys[i].key, keys[i].len};
         encode_string(e, keys[i].key, keys[i].len);
-        clua_strbuf_addc(e->out, ':');
-        if (e->pretty) clua_strbuf_addc(e->out, ' ');
+        cljson_buf_addc(e->out, ':');
+        if (e->pretty) cljson_buf_addc(e->out, ' ');
         if (keys[i].key == keys[i].num) {
             lua_pushinteger(L, (lua_Integer)strtoll(keys[i].num, NULL, 10));
         } else {
@@ -267,23 +267,23 @@ static void encode_table(encoder *e, int idx) {
     }
     e->depth--;
     if (n > 0) add_indent(e);
-    clua_strbuf_addc(e->out, '}');
+    cljson_buf_addc(e->out, '}');
     lua_settop(L, keys_slot - (keys ? 1 : 0));
 }
 
 static void encode_value(encoder *e, int idx) {
     lua_State *L = e->L;
     switch (lua_type(L, idx)) {
-    case LUA_TNIL: clua_strbuf_add(e->out, "null", 4); return;
+    case LUA_TNIL: cljson_buf_add(e->out, "null", 4); return;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx)) clua_strbuf_add(e->out, "true", 4);
-        else clua_strbuf_add(e->out, "false", 5);
+        if (lua_toboolean(L, idx)) cljson_buf_add(e->out, "true", 4);
+        else cljson_buf_add(e->out, "false", 5);
         return;
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) {
             char buf[24];
             int n = snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
-            clua_strbuf_add(e->out, buf, (size_t)n);
+            cljson_buf_add(e->out, buf, (size_t)n);
         } else {
             encode_float(e, lua_tonumber(L, idx));
         }
@@ -295,8 +295,8 @@ static void encode_value(encoder *e, int idx) {
         return;
     }
     case LUA_TLIGHTUSERDATA:
-        if (lua_touserdata(L, idx) == clua_json_null()) {
-            clua_strbuf_add(e->out, "null", 4);
+        if (lua_touserdata(L, idx) == cljson_null()) {
+            cljson_buf_add(e->out, "null", 4);
             return;
         }
         break;
@@ -310,7 +310,7 @@ static void encode_value(encoder *e, int idx) {
     fail(e, lua_tostring(L, -1));
 }
 
-int clua_json_encode(lua_State *L) {
+int cljson_encode(lua_State *L) {
     luaL_checkany(L, 1);
     int pretty = 0;
     if (!lua_isnoneornil(L, 2)) {
@@ -323,12 +323,12 @@ int clua_json_encode(lua_State *L) {
     e->L = L;
     e->pretty = pretty;
     e->depth = 0;
-    clua_json_prepare(L);
-    luaL_getmetatable(L, CLUA_JSON_ARRAY_MT);
+    cljson_prepare(L);
+    luaL_getmetatable(L, CLJSON_ARRAY_MT);
     e->array_mt = lua_gettop(L);
-    luaL_getmetatable(L, CLUA_JSON_OBJECT_MT);
+    luaL_getmetatable(L, CLJSON_OBJECT_MT);
     e->object_mt = lua_gettop(L);
-    e->out = clua_strbuf_push(L);
+    e->out = cljson_buf_push(L);
     encode_value(e, 1);
     lua_pushlstring(L, e->out->b ? e->out->b : "", e->out->n);
     return 1;
