@@ -1,4 +1,7 @@
 // The message handler (as lua.c's msghandler) and the metatable of API error tables.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 
 int clua_msghandler(lua_State *L) {

@@ -1,5 +1,8 @@
 // Ctrl-C, as lua.c does it: the signal handler only sets a flag and a hook; the hook raises
 // "interrupted!" from inside Lua, where raising is allowed.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 #include <string.h>
 

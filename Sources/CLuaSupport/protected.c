@@ -1,5 +1,8 @@
 // Lua API calls that may raise (metamethods, memory), each run under clua_pcall so that the
 // Swift caller only sees a status.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 
 static int do_gettable(lua_State *L) {  // table, key

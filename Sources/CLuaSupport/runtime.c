@@ -1,8 +1,13 @@
 // The per-state runtime: capped allocator, panic handler, pcall wrapper. See CLuaSupport.h for
 // the memory rule.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 #include <stdio.h>
 #include <stdlib.h>
+
+_Static_assert(LUA_EXTRASPACE == sizeof(void *), "clua_runtime_of reads one pointer of extra space");
 
 static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     clua_runtime *rt = (clua_runtime *)ud;
@@ -68,6 +73,7 @@ lua_State *clua_newstate(size_t limit) {
         return NULL;
     }
     *(clua_runtime **)lua_getextraspace(L) = &block->rt;
+    if (clua_runtime_of(L) != &block->rt) abort();  // lua_getextraspace as clua_runtime_of reads it
     lua_atpanic(L, clua_panic);
     lua_setwarnf(L, clua_warn, &block->warnings_on);
     return L;

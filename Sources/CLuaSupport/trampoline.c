@@ -11,6 +11,9 @@
 // costs), each reading its binding from a process-wide slot; the state frees its slots when it
 // closes. Bindings made at run time (iterators, callbacks) are C closures whose upvalue is a
 // userdata box, released by __gc.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 #include <pthread.h>
 #include <stdlib.h>

@@ -3,9 +3,10 @@
 // The JSON codec of the `json` Lua helper: lua_CFunctions written in C, which raise Lua errors
 // freely (call them from Lua, never from a Swift frame). Its scratch memory comes from the
 // state's allocator, so it counts against the memory cap.
-#include <lua.h>
-#include <lauxlib.h>
 #include <stddef.h>
+
+// Lua's state type (the sources include Lua's headers; Swift sees them through CLua).
+typedef struct lua_State lua_State;
 
 // json.null is a light userdata with this unique address.
 void *cljson_null(void);

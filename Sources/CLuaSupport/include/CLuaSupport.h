@@ -3,9 +3,9 @@
 // The C half of the Lua bridge: the call trampoline, the allocator, the message handler, the
 // interrupt hook and the protected wrappers (the JSON codec is its own target, CLuaJSON). Only C
 // code here may raise a Lua error (longjmp); Swift frames never see one.
-#include <lua.h>
-#include <lauxlib.h>
-#include <lualib.h>
+// Only Lua's state type is needed here; the sources include Lua's headers themselves, so that
+// this module does not claim them (Swift sees them through CLua).
+typedef struct lua_State lua_State;
 #include <signal.h>
 #include <stddef.h>
 
@@ -36,8 +36,10 @@ typedef struct clua_runtime {
 lua_State *clua_newstate(size_t limit);
 // Closes the state and frees its runtime.
 void clua_close(lua_State *L);
+// The runtime pointer fills the state's extra space, which lua.h places just before L
+// (lua_getextraspace; runtime.c asserts the layout at compile time).
 static inline clua_runtime *clua_runtime_of(lua_State *L) {
-    return *(clua_runtime **)lua_getextraspace(L);
+    return *(clua_runtime **)(void *)((char *)L - sizeof(void *));
 }
 void clua_set_limit(lua_State *L, size_t limit);
 // Bytes malloc has handed out and not had back (glibc mallinfo2), for leak checks.
