@@ -5,29 +5,12 @@
 static const char json_null_sentinel = 0;
 void *cljson_null(void) { return (void *)&json_null_sentinel; }
 
-static int strbuf_gc(lua_State *L) {
-    cljson_buf *sb = (cljson_buf *)lua_touserdata(L, 1);
-    if (sb != NULL && sb->b != NULL) {
-        void *ud;
-        lua_Alloc alloc = lua_getallocf(L, &ud);
-        alloc(ud, sb->b, sb->cap, 0);
-        sb->b = NULL;
-        sb->cap = sb->n = 0;
-    }
-    return 0;
-}
-
-cljson_buf *cljson_buf_push(lua_State *L) {
-    cljson_buf *sb = (cljson_buf *)lua_newuserdatauv(L, sizeof(cljson_buf), 0);
+void cljson_buf_push(lua_State *L, cljson_buf *sb) {
+    lua_pushnil(L);  // the bytes' userdata takes this slot on the first growth
     sb->b = NULL;
     sb->n = sb->cap = 0;
     sb->L = L;
-    if (luaL_newmetatable(L, "coclick.json.buffer")) {
-        lua_pushcfunction(L, strbuf_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
-    return sb;
+    sb->slot = lua_gettop(L);
 }
 
 void cljson_buf_grow(cljson_buf *sb, size_t extra) {
@@ -38,10 +21,9 @@ void cljson_buf_grow(cljson_buf *sb, size_t extra) {
         if (cap > ((size_t)-1) / 2) luaL_error(sb->L, "not enough memory");
         cap *= 2;
     }
-    void *ud;
-    lua_Alloc alloc = lua_getallocf(sb->L, &ud);
-    char *b = (char *)alloc(ud, sb->b, sb->b ? sb->cap : 0, cap);
-    if (b == NULL) luaL_error(sb->L, "not enough memory");
+    char *b = (char *)lua_newuserdatauv(sb->L, cap, 0);  // raises "not enough memory" itself
+    if (sb->n > 0) memcpy(b, sb->b, sb->n);
+    lua_replace(sb->L, sb->slot);
     sb->b = b;
     sb->cap = cap;
 }

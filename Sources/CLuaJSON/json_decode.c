@@ -1,6 +1,7 @@
 // json.decode: a byte-level decoder pushing straight onto the Lua stack. Arrays get the
 // json.array metatable (so `[]` encodes back as `[]`), null becomes json.null, integers that fit
 // in 64 bits stay integers, everything else numeric is a float. Errors name the byte offset.
+#include <math.h>
 #include <string.h>
 #include "json_internal.h"
 
@@ -9,7 +10,7 @@ typedef struct {
     const unsigned char *start, *p, *end;
     int depth;
     int array_mt;   // stack slot of the array metatable
-    cljson_buf *scratch;
+    cljson_buf scratch;
 } decoder;
 
 static int fail(decoder *d, const char *what) {
@@ -56,18 +57,30 @@ static void add_utf8(cljson_buf *sb, unsigned cp) {
     cljson_buf_add(sb, out, n);
 }
 
+// Advances p over plain string bytes (no quote, backslash or control character), checking that
+// bytes above 0x7F form valid UTF-8 (what json.encode accepts back): an error names the byte.
+static const unsigned char *skip_plain(decoder *d, const unsigned char *p) {
+    const unsigned char *end = d->end;
+    for (;;) {
+        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
+        if (p >= end || *p < 0x80) return p;
+        size_t n = cljson_utf8_len(p, (size_t)(end - p));
+        if (n == 0) { d->p = p; fail(d, "invalid UTF-8 in a string"); }
+        p += n;
+    }
+}
+
 // d->p just after the opening quote; pushes the string.
 static void decode_string(decoder *d) {
     const unsigned char *s = d->p;
-    const unsigned char *p = s;
+    const unsigned char *p = skip_plain(d, s);
     const unsigned char *end = d->end;
-    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20) p++;
     if (p < end && *p == '"') {
         lua_pushlstring(d->L, (const char *)s, (size_t)(p - s));
         d->p = p + 1;
         return;
     }
-    cljson_buf *sb = d->scratch;
+    cljson_buf *sb = &d->scratch;
     sb->n = 0;
     cljson_buf_add(sb, (const char *)s, (size_t)(p - s));
     d->p = p;
@@ -78,7 +91,7 @@ static void decode_string(decoder *d) {
         if (c < 0x20) fail(d, "control character in string");
         if (c != '\\') {
             const unsigned char *run = d->p;
-            while (d->p < end && *d->p != '"' && *d->p != '\\' && *d->p >= 0x20) d->p++;
+            d->p = skip_plain(d, run);
             cljson_buf_add(sb, (const char *)run, (size_t)(d->p - run));
             continue;
         }
@@ -154,6 +167,8 @@ static void decode_number(decoder *d) {
     memcpy(buf, s, len);
     buf[len] = '\0';
     if (lua_stringtonumber(d->L, buf) == 0) { d->p = s; fail(d, "invalid number"); }
+    // 1e400 would be an infinity, which json.encode (and JSON) cannot express: refused here too.
+    if (!lua_isinteger(d->L, -1) && isinf(lua_tonumber(d->L, -1))) { d->p = s; fail(d, "number out of range"); }
 }
 
 static void expect_literal(decoder *d, const char *lit, size_t len) {
@@ -244,7 +259,7 @@ int cljson_decode(lua_State *L) {
         luaL_getmetatable(L, CLJSON_ARRAY_MT);
     }
     d.array_mt = lua_gettop(L);
-    d.scratch = cljson_buf_push(L);
+    cljson_buf_push(L, &d.scratch);
     decode_value(&d);
     skip_ws(&d);
     if (d.p != d.end) fail(&d, "trailing characters after the value");

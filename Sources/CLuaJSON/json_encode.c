@@ -22,7 +22,7 @@ typedef struct {
 
 typedef struct {
     lua_State *L;
-    cljson_buf *out;
+    cljson_buf out;
     int pretty;
     int depth;
     int array_mt, object_mt;  // stack slots
@@ -31,21 +31,21 @@ typedef struct {
 } encoder;
 
 static void push_path(encoder *e) {
-    luaL_Buffer b;
-    luaL_buffinit(e->L, &b);
-    luaL_addchar(&b, '$');
+    cljson_buf b;  // not a luaL_Buffer: its box relies on a finalizer
+    cljson_buf_push(e->L, &b);
+    cljson_buf_addc(&b, '$');
     for (int i = 0; i < e->depth; i++) {
         path_frame *f = &e->path[i];
         if (f->is_index) {
             char num[32];
             snprintf(num, sizeof num, "[%lld]", (long long)f->index);
-            luaL_addstring(&b, num);
+            cljson_buf_add(&b, num, strlen(num));
         } else {
-            luaL_addchar(&b, '.');
-            luaL_addlstring(&b, f->key, f->key_len);
+            cljson_buf_addc(&b, '.');
+            cljson_buf_add(&b, f->key, f->key_len);
         }
     }
-    luaL_pushresult(&b);
+    lua_pushlstring(e->L, b.b, b.n);
 }
 
 static int fail(encoder *e, const char *msg) {
@@ -56,33 +56,13 @@ static int fail(encoder *e, const char *msg) {
 
 static void add_indent(encoder *e) {
     if (!e->pretty) return;
-    cljson_buf_addc(e->out, '\n');
-    for (int i = 0; i < e->depth; i++) cljson_buf_add(e->out, "  ", 2);
-}
-
-// Length of the valid UTF-8 sequence at s (at most n bytes), or 0.
-static size_t utf8_len(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0xC2) return 0;
-    if (c < 0xE0) { len = 2; cp = c & 0x1F; }
-    else if (c < 0xF0) { len = 3; cp = c & 0x0F; }
-    else if (c < 0xF5) { len = 4; cp = c & 0x07; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-    return len;
+    cljson_buf_addc(&e->out, '\n');
+    for (int i = 0; i < e->depth; i++) cljson_buf_add(&e->out, "  ", 2);
 }
 
 static void encode_string(encoder *e, const char *str, size_t len) {
     static const char hex[] = "0123456789abcdef";
-    cljson_buf *out = e->out;
+    cljson_buf *out = &e->out;
     const unsigned char *s = (const unsigned char *)str;
     cljson_buf_addc(out, '"');
     size_t i = 0;
@@ -93,7 +73,7 @@ static void encode_string(encoder *e, const char *str, size_t len) {
         if (i >= len) break;
         unsigned char c = s[i];
         if (c >= 0x80) {
-            size_t n = utf8_len(s + i, len - i);
+            size_t n = cljson_utf8_len(s + i, len - i);
             if (n == 0) fail(e, "invalid UTF-8 in a string");
             cljson_buf_add(out, (const char *)s + i, n);
             i += n;
@@ -131,7 +111,7 @@ static void encode_float(encoder *e, lua_Number x) {
     }
     for (int i = 0; i < n; i++) if (buf[i] == ',') buf[i] = '.';  // a decimal-comma locale
     if (strpbrk(buf, ".eE") == NULL) { buf[n++] = '.'; buf[n++] = '0'; }
-    cljson_buf_add(e->out, buf, (size_t)n);
+    cljson_buf_add(&e->out, buf, (size_t)n);
 }
 
 static void encode_value(encoder *e, int idx);
@@ -213,10 +193,10 @@ static void encode_table(encoder *e, int idx) {
 
     e->tables[e->depth] = self;
     if (as_array) {
-        cljson_buf_addc(e->out, '[');
+        cljson_buf_addc(&e->out, '[');
         e->depth++;
         for (lua_Integer i = 1; i <= max; i++) {
-            if (i > 1) cljson_buf_addc(e->out, ',');
+            if (i > 1) cljson_buf_addc(&e->out, ',');
             add_indent(e);
             e->path[e->depth - 1] = (path_frame){1, i, NULL, 0};
             lua_rawgeti(L, idx, i);
@@ -225,7 +205,7 @@ static void encode_table(encoder *e, int idx) {
         }
         e->depth--;
         if (max > 0) add_indent(e);
-        cljson_buf_addc(e->out, ']');
+        cljson_buf_addc(&e->out, ']');
         return;
     }
 
@@ -247,15 +227,15 @@ static void encode_table(encoder *e, int idx) {
     for (size_t i = 0; i < n; i++) if (keys[i].key == NULL) keys[i].key = keys[i].num;
     if (n > 1) qsort(keys, n, sizeof(key_entry), compare_keys);
 
-    cljson_buf_addc(e->out, '{');
+    cljson_buf_addc(&e->out, '{');
     e->depth++;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0) cljson_buf_addc(e->out, ',');
+        if (i > 0) cljson_buf_addc(&e->out, ',');
         add_indent(e);
         e->path[e->depth - 1] = (path_frame){0, 0, keys[i].key, keys[i].len};
         encode_string(e, keys[i].key, keys[i].len);
-        cljson_buf_addc(e->out, ':');
-        if (e->pretty) cljson_buf_addc(e->out, ' ');
+        cljson_buf_addc(&e->out, ':');
+        if (e->pretty) cljson_buf_addc(&e->out, ' ');
         if (keys[i].key == keys[i].num) {
             lua_pushinteger(L, (lua_Integer)strtoll(keys[i].num, NULL, 10));
         } else {
@@ -267,23 +247,23 @@ static void encode_table(encoder *e, int idx) {
     }
     e->depth--;
     if (n > 0) add_indent(e);
-    cljson_buf_addc(e->out, '}');
+    cljson_buf_addc(&e->out, '}');
     lua_settop(L, keys_slot - (keys ? 1 : 0));
 }
 
 static void encode_value(encoder *e, int idx) {
     lua_State *L = e->L;
     switch (lua_type(L, idx)) {
-    case LUA_TNIL: cljson_buf_add(e->out, "null", 4); return;
+    case LUA_TNIL: cljson_buf_add(&e->out, "null", 4); return;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx)) cljson_buf_add(e->out, "true", 4);
-        else cljson_buf_add(e->out, "false", 5);
+        if (lua_toboolean(L, idx)) cljson_buf_add(&e->out, "true", 4);
+        else cljson_buf_add(&e->out, "false", 5);
         return;
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) {
             char buf[24];
             int n = snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
-            cljson_buf_add(e->out, buf, (size_t)n);
+            cljson_buf_add(&e->out, buf, (size_t)n);
         } else {
             encode_float(e, lua_tonumber(L, idx));
         }
@@ -296,7 +276,7 @@ static void encode_value(encoder *e, int idx) {
     }
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == cljson_null()) {
-            cljson_buf_add(e->out, "null", 4);
+            cljson_buf_add(&e->out, "null", 4);
             return;
         }
         break;
@@ -328,8 +308,8 @@ int cljson_encode(lua_State *L) {
     e->array_mt = lua_gettop(L);
     luaL_getmetatable(L, CLJSON_OBJECT_MT);
     e->object_mt = lua_gettop(L);
-    e->out = cljson_buf_push(L);
+    cljson_buf_push(L, &e->out);
     encode_value(e, 1);
-    lua_pushlstring(L, e->out->b ? e->out->b : "", e->out->n);
+    lua_pushlstring(L, e->out.b ? e->out.b : "", e->out.n);
     return 1;
 }

@@ -45,6 +45,28 @@ import CoClickAPI
         }
     }
 
+    /// What json.encode refuses (invalid, overlong or surrogate UTF-8; infinities), json.decode
+    /// refuses too, naming the byte, so that a decoded value always encodes back.
+    @Test func decodeRefusesWhatEncodeRefuses() throws {
+        let cases: [(String, String)] = [
+            (#"return '"ab\xff"'"#, "invalid UTF-8 in a string at byte 4"),
+            (#"return '"\xc0\xaf"'"#, "invalid UTF-8 in a string at byte 2"),
+            (#"return '"\xe0\x80\xaf"'"#, "invalid UTF-8 in a string at byte 2"),
+            (#"return '["x\xed\xa0\x80"]'"#, "invalid UTF-8 in a string at byte 4"),
+            (#"return '"\xf4\x90\x80\x80"'"#, "invalid UTF-8 in a string at byte 2"),
+            (#"return '"\\t caf\xe9"'"#, "invalid UTF-8 in a string at byte 8"),
+            ("return '[1e400]'", "number out of range at byte 2"),
+        ]
+        let state = try LuaState()
+        for (code, message) in cases {
+            let error = try #require(try evalError("json.decode((function() \(code) end)())", state), "\(code)")
+            #expect(error.message.hasSuffix("json.decode: " + message), "\(code): \(error.message)")
+        }
+        // A string that starts with an escape takes the scratch buffer's first bytes (once a
+        // memcpy from a NULL buffer, which UBSan flags: scripts/test-c checks that under UBSan).
+        #expect(try evalString(#"return json.encode(json.decode('["\\u00e9t\xc3\xa9", "\\n"]'))"#) == #"["été","\n"]"#)
+    }
+
     @Test func depthLimit() throws {
         let state = try LuaState()
         #expect(try eval("return #json.decode(string.rep('[', 200) .. string.rep(']', 200))", state) == [.integer(1)])
