@@ -46,38 +46,144 @@ enum CSVBridge {
         return out
     }
 
-    /// csv.decode(text): an array of tables keyed by the header row.
+    /// csv.decode(text): an array of tables keyed by the header row, and a second array with the
+    /// line of the file each row starts on (the header is line 1; a quoted field may span lines).
+    /// Read here rather than by CSV.swift, whose reader reports no line numbers: a leading UTF-8
+    /// byte order mark (Excel's "CSV UTF-8") is dropped, and text that is not UTF-8, an
+    /// unterminated quote, text after a closing quote or a row with more fields than the header
+    /// is refused, naming the line.
     static func decode(_ call: LuaCall) throws -> LuaResult {
-        let text = try call.string(1)
-        guard text.utf8.count <= maxInput else { throw LuaScriptError("csv.decode: input larger than 64 MiB") }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
+        var length = 0
+        guard lua_type(call.L, 1) == LUA_TSTRING || lua_type(call.L, 1) == LUA_TNUMBER,
+              let base = lua_tolstring(call.L, 1, &length) else {
+            throw LuaArgumentError(argument: 1, expected: "string")
+        }
+        guard length <= maxInput else { throw LuaScriptError("csv.decode: input larger than 64 MiB") }
+        var bytes = UnsafeRawBufferPointer(start: base, count: length)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+        try checkUTF8(bytes)
+
+        var reader = CSVRecordReader(bytes)
+        guard let header = try reader.next().map({ $0.fields.map { String(decoding: $0, as: UTF8.self) } }) else {
             throw LuaScriptError("csv.decode: no header row")
         }
-        let header = reader.headerRow ?? []
+        let stackBase = call.top
         call.newTable()
         call.markArray()
-        var r: Int64 = 0
-        while let row = reader.next() {
-            if row.count == 1 && row[0].isEmpty && header.count != 1 { continue }  // a blank line
-            if row.count > header.count {
-                call.pop()
-                throw LuaScriptError("csv.decode: row \(r + 1) has \(row.count) fields, the header \(header.count)")
+        call.newTable()
+        call.markArray()
+        var count: Int64 = 0
+        do {
+            while let record = try reader.next() {
+                let fields = record.fields
+                if fields.count == 1 && fields[0].isEmpty && header.count != 1 { continue }  // a blank line
+                if fields.count > header.count {
+                    throw LuaScriptError("csv.decode: line \(record.line) has \(fields.count) fields, the header \(header.count)")
+                }
+                call.newTable(fieldCount: Int32(clamping: header.count))
+                for (i, value) in fields.enumerated() {
+                    value.withUnsafeBufferPointer { v in
+                        v.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(call.L, $0.baseAddress, $0.count) }
+                    }
+                    call.setField(-2, header[i])
+                }
+                count += 1
+                call.setIndex(-3, count)
+                call.push(Int64(record.line))
+                call.setIndex(-2, count)
             }
-            call.newTable(fieldCount: Int32(clamping: header.count))
-            for (i, value) in row.enumerated() {
-                call.push(value)
-                call.setField(-2, header[i])
+        } catch {
+            lua_settop(call.L, stackBase)
+            throw error
+        }
+        return .values(2)
+    }
+
+    /// Refuses text that is not UTF-8 (latin-1 `café` would otherwise be stored as `caf\u{FFFD}`).
+    private static func checkUTF8(_ bytes: UnsafeRawBufferPointer) throws {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar):
+                offset += scalar.count
+            case .error:
+                let line = CSVRecordReader.line(at: offset, in: bytes)
+                let bad = String(format: "0x%02X", bytes[offset])
+                throw LuaScriptError("csv.decode: line \(line) is not UTF-8 text (byte \(bad)): save the file as UTF-8")
+            case .emptyInput:
+                return
             }
-            r += 1
-            call.setIndex(-2, r)
         }
-        if let error = reader.error {
-            call.pop()
-            throw LuaScriptError("csv.decode: \(error)")
+    }
+}
+
+/// RFC 4180 records over bytes, with the line each starts on. Line ends are CRLF, LF or CR; a
+/// quoted field may hold any of them (and counts them); `""` in a quoted field is a quote. A
+/// quote inside an unquoted field is kept as it is, as spreadsheets do.
+struct CSVRecordReader {
+    struct Record {
+        var fields: [[UInt8]]
+        var line: Int
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var i = 0
+    private var line = 1
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+
+    /// The line (from 1) that the byte at `offset` is on.
+    static func line(at offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        var line = 1
+        for j in 0..<offset where bytes[j] == lf || (bytes[j] == cr && !(j + 1 < bytes.count && bytes[j + 1] == lf)) {
+            line += 1
         }
-        return .values(1)
+        return line
+    }
+
+    /// The next record, nil at the end of the text.
+    mutating func next() throws -> Record? {
+        let n = bytes.count
+        if i >= n { return nil }
+        var record = Record(fields: [], line: line)
+        var field: [UInt8] = []
+        while true {
+            field.removeAll(keepingCapacity: true)
+            if i < n && bytes[i] == Self.quote {
+                let opened = line
+                i += 1
+                while true {
+                    guard i < n else { throw LuaScriptError("csv.decode: line \(opened): unterminated quote") }
+                    let b = bytes[i]
+                    if b == Self.quote {
+                        if i + 1 < n && bytes[i + 1] == Self.quote { field.append(b); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    if b == Self.lf || (b == Self.cr && !(i + 1 < n && bytes[i + 1] == Self.lf)) { line += 1 }
+                    field.append(b)
+                    i += 1
+                }
+                if i < n && bytes[i] != Self.comma && bytes[i] != Self.cr && bytes[i] != Self.lf {
+                    throw LuaScriptError("csv.decode: line \(line): text after a closing quote")
+                }
+            } else {
+                let start = i
+                while i < n && bytes[i] != Self.comma && bytes[i] != Self.cr && bytes[i] != Self.lf { i += 1 }
+                field.append(contentsOf: bytes[start..<i])
+            }
+            record.fields.append(field)
+            if i >= n { return record }
+            let b = bytes[i]
+            i += 1
+            if b == Self.comma { continue }
+            if b == Self.cr && i < n && bytes[i] == Self.lf { i += 1 }
+            line += 1
+            return record
+        }
     }
 }

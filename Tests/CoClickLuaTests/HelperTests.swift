@@ -24,9 +24,32 @@ import CoClickAPI
         #expect(try evalString("return csv.encode({{id = 'a', data = {x = 1}}})") == "id,data\r\na,\"{\"\"x\"\":1}\"\r\n")
     }
 
-    @Test func refusesRowsWiderThanTheHeader() throws {
-        let error = try #require(try evalError("csv.decode('a,b\\n1,2,3\\n')"))
-        #expect(error.message.contains("csv.decode: row 1 has 3 fields, the header 2"))
+    @Test func refusesBadInputNamingTheFileLine() throws {
+        // The header is line 1; a blank line and a quoted field over two lines count as the file does.
+        let cases: [(String, String)] = [
+            (#"return 'a,b\n1,2,3\n'"#, "csv.decode: line 2 has 3 fields, the header 2"),
+            (#"return 'a,b\n\n"x\ny",2\n3,4,5\n'"#, "csv.decode: line 5 has 3 fields, the header 2"),
+            (#"return 'a,b\r\n1,2\r\n"open,3\r\n4,5\r\n'"#, "csv.decode: line 3: unterminated quote"),
+            (#"return 'a,b\n"x"y,2\n'"#, "csv.decode: line 2: text after a closing quote"),
+            (#"return 'name\nok\ncaf\xe9\n'"#, "csv.decode: line 3 is not UTF-8 text (byte 0xE9): save the file as UTF-8"),
+            (#"return 'name\r\n"a\rb"\r\n\xc0\xaf\r\n'"#, "csv.decode: line 4 is not UTF-8 text (byte 0xC0): save the file as UTF-8"),
+            ("return ''", "csv.decode: no header row"),
+        ]
+        let state = try LuaState()
+        for (code, message) in cases {
+            let error = try #require(try evalError("csv.decode((function() \(code) end)())", state), "\(code)")
+            #expect(error.message.hasSuffix(message), "\(code): \(error.message)")
+        }
+    }
+
+    @Test func dropsAByteOrderMarkAndGivesEachRowsLine() throws {
+        // Excel's "CSV UTF-8" starts with EF BB BF: without it dropped, the first column would be
+        // named "\u{FEFF}user" and every row would lack a user.
+        #expect(try eval("""
+            local rows, lines = csv.decode('\\xEF\\xBB\\xBFuser,note\\r\\nal,"two\\r\\nlines"\\r\\n\\r\\nbo,caf\\xC3\\xA9\\r\\n')
+            return #rows, rows[1].user, rows[1].note, rows[2].user, rows[2].note, lines[1], lines[2], #lines
+            """) == [.integer(2), .string("al"), .string("two\r\nlines"), .string("bo"), .string("café"),
+                     .integer(2), .integer(5), .integer(2)])
     }
 }
 

@@ -176,9 +176,9 @@ import Testing
         #expect(ids.count == 2 && ids.allSatisfy { $0.count == 64 }, "\(run.summary)")
         #expect(server.stats.meetingsCreated - before == 2)
         let errors = run.stderr.split(separator: "\n").map(String.init)
-        #expect(errors.contains("row 3: user: User must exist"), "\(run.summary)")
-        #expect(errors.contains("row 5: custom_data: not a JSON object"), "\(run.summary)")
-        #expect(errors.contains("row 6: starts_at: please specify a start date"), "\(run.summary)")
+        #expect(errors.contains("line 3: user: User must exist"), "\(run.summary)")
+        #expect(errors.contains("line 5: custom_data: not a JSON object"), "\(run.summary)")
+        #expect(errors.contains("line 6: starts_at: please specify a start date"), "\(run.summary)")
         #expect(errors.last == "bulk-create: 2 created, 3 failed", "\(run.summary)")
 
         // The created meetings are the good rows, custom data included.
@@ -210,6 +210,52 @@ import Testing
         #expect(run.stderr == "bulk-create: 3 created, 0 failed\n")
     }
 
+    /// Excel's "CSV UTF-8": a byte order mark, CRLF, a quoted field over two lines. Each row is
+    /// named by the line it starts on, as csv.decode numbers them.
+    @Test func bulkCreateReadsExcelCSVAndNamesFileLines() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let server = try await TestSandbox.start()
+        defer { Task { await server.stop() } }
+        let user = try #require(server.presenters.first)
+        let csv = "\u{FEFF}user,starts_at,cobrowsing_url,custom_data\r\n"
+            + "\(user),2030-05-17T09:30:00Z,https://shop.example.com/,\"{\"\"note\"\": \"\"café\"\",\r\n \"\"n\"\": 2}\"\r\n"
+            + "nobody@example.com,2030-05-17T10:00:00Z,https://shop.example.com/,\r\n"
+        let file = try home.script("excel.csv", csv)
+        let before = server.stats.meetingsCreated
+        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file],
+                                                     environment: Examples.environment(home, server))
+        #expect(run.status == 1, "\(run.summary)")
+        #expect(server.stats.meetingsCreated - before == 1)
+        #expect(run.stderr == "line 4: user: User must exist\nbulk-create: 1 created, 1 failed\n", "\(run.summary)")
+        let id = run.stdout.trimmingCharacters(in: .newlines)
+        let created = try await RawSandbox(server).meeting(id)
+        #expect(created["user"] as? String == user)
+        let custom = created["custom_data"] as? [String: Any]
+        #expect(custom?["note"] as? String == "café" && custom?["n"] as? Int == 2)
+    }
+
+    /// Latin-1 text is refused before anything is created, naming the line (it would otherwise be
+    /// stored with U+FFFD in place of each accented letter).
+    @Test func bulkCreateRefusesTextThatIsNotUTF8() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let server = try await TestSandbox.start()
+        defer { Task { await server.stop() } }
+        let user = try #require(server.presenters.first)
+        var bytes = Array("user,starts_at,cobrowsing_url,custom_data\n\(user),2030-05-17T09:30:00Z,https://x.example/,\n".utf8)
+        bytes += Array("\(user),2030-05-17T09:30:00Z,https://x.example/caf".utf8) + [0xE9] + Array(",\n".utf8)
+        let file = home.root.appendingPathComponent("latin1.csv")
+        try Data(bytes).write(to: file)
+        let before = server.stats.meetingsCreated
+        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file.path],
+                                                     environment: Examples.environment(home, server))
+        #expect(run.status == 2, "\(run.summary)")
+        #expect(run.stderr.contains("csv.decode: line 3 is not UTF-8 text (byte 0xE9): save the file as UTF-8"), "\(run.summary)")
+        #expect(run.stdout.isEmpty)
+        #expect(server.stats.meetingsCreated == before)
+    }
+
     @Test func bulkCreateStopsWhenCoClickIsUnreachable() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
@@ -220,7 +266,7 @@ import Testing
             environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "unused-key"]),
             timeout: .seconds(90))
         #expect(run.status == 5, "\(run.summary)")
-        #expect(run.stderr.contains("bulk-create: stopped at row 2"), "\(run.summary)")
+        #expect(run.stderr.contains("bulk-create: stopped at line 2"), "\(run.summary)")
         #expect(run.stdout.isEmpty)
     }
 

@@ -8,8 +8,10 @@
 -- absent field.
 --
 -- Standard output: the id of each meeting created, one a line, in file order.
--- Standard error: each row that failed, e.g. `row 3: user: User must exist`, then a count.
--- Rows are numbered as a spreadsheet shows them: the header is row 1.
+-- Standard error: each row that failed, e.g. `line 3: user: User must exist`, then a count.
+-- A row is named by the line of the file it starts on, as csv.decode numbers lines (the
+-- header is line 1; a quoted field may span lines). A UTF-8 byte order mark is fine; text
+-- that is not UTF-8 or an unterminated quote stops before anything is created (status 2).
 -- A bad row does not stop the others; the meetings of good rows are created either way.
 --
 -- Exit status: 0 every row created; 1 some row failed (see standard error); 2 bad arguments
@@ -35,7 +37,7 @@ else
   file:close()
 end
 
-local ok, rows = pcall(csv.decode, text)
+local ok, rows, lines = pcall(csv.decode, text)
 if not ok then usage(("%s: %s"):format(path, tostring(rows))) end
 
 local function cell(row, name)
@@ -63,11 +65,11 @@ end
 local created, failed = 0, 0
 local function report(number, message)
   failed = failed + 1
-  io.stderr:write(("row %d: %s\n"):format(number, message))
+  io.stderr:write(("line %d: %s\n"):format(number, message))
 end
 
 for index, row in ipairs(rows) do
-  local number = index + 1
+  local number = lines[index]
   local fields = {
     user = cell(row, "user"),
     starts_at = cell(row, "starts_at"),
@@ -99,7 +101,7 @@ for index, row in ipairs(rows) do
       end
     else
       -- Unreachable, failing, key rejected, or a bug: the next rows would fare no better.
-      io.stderr:write(("bulk-create: stopped at row %d: %d created, %d failed before it\n")
+      io.stderr:write(("bulk-create: stopped at line %d: %d created, %d failed before it\n")
         :format(number, created, failed))
       error(result, 0)
     end

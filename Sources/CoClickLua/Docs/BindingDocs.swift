@@ -99,9 +99,9 @@ public enum BindingDocs {
             returns: "CSV text with a header row"),
         BindingDoc(
             "csv.decode", usage: "csv.decode(text)",
-            "an array of tables keyed by the header row of CSV text",
-            fields: [.init("text", "CSV text with a header row")],
-            returns: "an array of tables of strings"),
+            "an array of tables keyed by the header row of UTF-8 CSV text",
+            fields: [.init("text", "CSV text with a header row (a leading byte order mark is dropped)")],
+            returns: "an array of tables of strings, and the line each row starts on (the header is line 1)"),
         BindingDoc("log.info", usage: "log.info(...)", "a time-stamped INFO line on standard error (silenced by -q)"),
         BindingDoc("log.warn", usage: "log.warn(...)", "a time-stamped WARN line on standard error"),
         BindingDoc("log.error", usage: "log.error(...)", "a time-stamped ERROR line on standard error"),
