@@ -83,10 +83,15 @@ public final class CoClickClient: Sendable {
     /// The body of a 2xx exchange as JSON; an HTML page or broken JSON is a `decode` error.
     func json(_ exchange: HTTPExchange, what: String) throws -> JSONValue {
         do {
-            return try JSONValue.parse(exchange.body)
+            return try JSONParser.parse(exchange.body)
         } catch {
-            throw ResponseClassifier.notJSON(status: exchange.status, body: exchange.body,
-                                             contentType: exchange.contentType, what: what, scrub: redactor.scrub)
+            var failure = ResponseClassifier.notJSON(status: exchange.status, body: exchange.body,
+                                                     contentType: exchange.contentType, what: what, scrub: redactor.scrub)
+            // Say what was wrong where ("nesting deeper than 512 at byte 6145"); not for an HTML page.
+            if !ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType) {
+                failure.message += ": \(error)"
+            }
+            throw failure
         }
     }
 }

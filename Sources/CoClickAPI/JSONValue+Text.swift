@@ -1,13 +1,13 @@
 import Foundation
 
 extension JSONValue {
-    /// Parses untrusted JSON text. Foundation's decoder bounds nesting depth; a failure is a
-    /// `decode` error whose message says what was wrong, never a crash.
+    /// Parses untrusted JSON text (see `JSONParser`: strict, linear, depth bounded); a failure
+    /// is a `decode` error whose message says what was wrong and where, never a crash.
     public static func parse(_ data: Data) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONParser.parse(data)
         } catch {
-            throw CoClickError(.decode, message: "response is not valid JSON")
+            throw CoClickError(.decode, message: "response is not valid JSON: \(error)")
         }
     }
 

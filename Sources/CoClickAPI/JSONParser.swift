@@ -1,0 +1,276 @@
+import Foundation
+
+/// JSON text to `JSONValue` in one pass over the bytes, linear in size and in depth: the path of
+/// every body the client reads. (Foundation's `JSONDecoder` into `JSONValue` tried each type in
+/// turn, throwing per value, and was roughly cubic in nesting depth: a 28 KB body of ten 480-deep
+/// objects took a minute.)
+///
+/// Strict RFC 8259: strings must be valid UTF-8 (no overlong forms or surrogates), escapes
+/// complete, and numbers keep their kind: an integer literal is `.integer` or, beyond `Int64`,
+/// an error (never a float that silently lost digits); a number with a fraction or an exponent
+/// is `.number`, and one beyond `Double`'s range an error. Nesting is bounded by `maxDepth`.
+/// Errors name what was wrong and the byte (from 1), as `json.decode` does.
+struct JSONParser {
+    /// Deeper than any body the API sends, and as deep as Foundation's decoder allowed.
+    static let maxDepth = 512
+
+    struct Failure: Error, CustomStringConvertible {
+        var what: String
+        var offset: Int
+        var description: String { "\(what) at byte \(offset + 1)" }
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var i = 0
+    private var depth = 0
+    private var scratch: [UInt8] = []
+
+    /// Throws a `Failure`.
+    static func parse(_ data: Data) throws -> JSONValue {
+        try data.withUnsafeBytes { raw in
+            var parser = JSONParser(bytes: raw)
+            let value = try parser.value()
+            parser.skipWhitespace()
+            if parser.i != raw.count { throw parser.failure("trailing characters after the value") }
+            return value
+        }
+    }
+
+    private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    private func failure(_ what: String, at offset: Int? = nil) -> Failure {
+        Failure(what: what, offset: offset ?? i)
+    }
+
+    private mutating func skipWhitespace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value() throws -> JSONValue {
+        skipWhitespace()
+        guard i < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""):
+            i += 1
+            return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Self.maxDepth { throw failure("nesting deeper than \(Self.maxDepth)") }
+        i += 1
+    }
+
+    private mutating func object() throws -> JSONValue {
+        try enter()
+        var fields: [String: JSONValue] = [:]
+        skipWhitespace()
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(fields)
+        }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            i += 1
+            let key = try string()
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            i += 1
+            fields[key] = try value()
+            skipWhitespace()
+            guard i < bytes.count else { throw failure("unterminated object") }
+            let c = bytes[i]
+            i += 1
+            if c == UInt8(ascii: "}") { break }
+            if c != UInt8(ascii: ",") { throw failure("expected ',' or '}'", at: i - 1) }
+        }
+        depth -= 1
+        return .object(fields)
+    }
+
+    private mutating func array() throws -> JSONValue {
+        try enter()
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count && bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array(items)
+        }
+        while true {
+            items.append(try value())
+            skipWhitespace()
+            guard i < bytes.count else { throw failure("unterminated array") }
+            let c = bytes[i]
+            i += 1
+            if c == UInt8(ascii: "]") { break }
+            if c != UInt8(ascii: ",") { throw failure("expected ',' or ']'", at: i - 1) }
+        }
+        depth -= 1
+        return .array(items)
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes.count - i >= expected.count else { throw failure("invalid literal") }
+        for k in 0..<expected.count where bytes[i + k] != expected[k] { throw failure("invalid literal") }
+        i += expected.count
+    }
+
+    /// `i` just after the opening quote; leaves it after the closing one.
+    private mutating func string() throws -> String {
+        let start = i
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+            i += 1
+        }
+        guard i < bytes.count else { throw failure("unterminated string") }
+        if bytes[i] == UInt8(ascii: "\"") {
+            let text = try validated(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), errorAt: { start + $0 })
+            i += 1
+            return text
+        }
+        // Escapes: unescape into the scratch buffer, then validate the whole.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: bytes[start..<i])
+        while true {
+            guard i < bytes.count else { throw failure("unterminated string") }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw failure("control character in string") }
+            if c != UInt8(ascii: "\\") {
+                scratch.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < bytes.count else { throw failure("unterminated string") }
+            let e = bytes[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"): try unicodeEscape()
+            default: throw failure("invalid escape in string", at: i - 2)
+            }
+        }
+        // An offset in the unescaped text is not one in the body: name the string's start then.
+        return try scratch.withUnsafeBytes { buffer in try validated(buffer, errorAt: { _ in start }) }
+    }
+
+    /// `i` after `\u`: appends the code point (a surrogate pair as one) as UTF-8.
+    private mutating func unicodeEscape() throws {
+        let escape = i - 2
+        var scalar = try hex4()
+        if scalar >= 0xDC00 && scalar <= 0xDFFF { throw failure("lone low surrogate in unicode escape", at: escape) }
+        if scalar >= 0xD800 && scalar <= 0xDBFF {
+            guard bytes.count - i >= 6, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                throw failure("high surrogate not followed by a low surrogate", at: escape)
+            }
+            i += 2
+            let low = try hex4()
+            guard low >= 0xDC00 && low <= 0xDFFF else { throw failure("high surrogate not followed by a low surrogate", at: escape) }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        }
+        guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid unicode escape", at: escape) }
+        UTF8.encode(unicode) { scratch.append($0) }
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard bytes.count - i >= 4 else { throw failure("truncated unicode escape") }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = bytes[i + k]
+            let h: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): h = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): h = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): h = c - UInt8(ascii: "A") + 10
+            default: throw failure("invalid unicode escape")
+            }
+            v = v << 4 | UInt32(h)
+        }
+        i += 4
+        return v
+    }
+
+    /// The bytes as a String, refusing invalid UTF-8; `errorAt` maps the offset of the first bad
+    /// byte in `buffer` to the offset named in the error.
+    private func validated(_ buffer: UnsafeRawBufferPointer, errorAt: (Int) -> Int) throws -> String {
+        var ascii = true
+        for b in buffer where b >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: buffer, as: UTF8.self) }
+        if let text = String(validating: buffer, as: UTF8.self) { return text }
+        var parser = Unicode.UTF8.ForwardParser()  // only on the error path: find the bad byte
+        var iterator = buffer.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        throw failure("invalid UTF-8 in a string", at: errorAt(offset))
+    }
+
+    private mutating func number() throws -> JSONValue {
+        let start = i
+        var negative = false
+        if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < bytes.count && isDigit(bytes[i]) { throw failure("leading zero in number") }
+        } else {
+            while i < bytes.count && isDigit(bytes[i]) {
+                let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (m2, o2) = m1.addingReportingOverflow(UInt64(bytes[i] - UInt8(ascii: "0")))
+                overflow = overflow || o1 || o2
+                magnitude = m2
+                i += 1
+            }
+        }
+        var integral = true
+        if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+            integral = false
+            i += 1
+            guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
+            while i < bytes.count && isDigit(bytes[i]) { i += 1 }
+        }
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+            integral = false
+            i += 1
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+            guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
+            while i < bytes.count && isDigit(bytes[i]) { i += 1 }
+        }
+        if integral {
+            let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+            guard !overflow, magnitude <= limit else { throw failure("integer out of range (beyond 64 bits)", at: start) }
+            return .integer(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        guard let d = Double(text), d.isFinite else { throw failure("number out of range", at: start) }
+        return .number(d)
+    }
+
+    @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+}
