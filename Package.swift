@@ -83,8 +83,11 @@ let package = Package(
             dependencies: [
                 "CoClickShell", "CoClickSandbox", "CoClickAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        // The commit `coclick --version` names, generated at build time (BuildCommit.id).
+        .plugin(name: "BuildCommit", capability: .buildTool()),
 
         // scripts/bench: lists a 10,000-meeting sandbox through the client (release build).
         .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),

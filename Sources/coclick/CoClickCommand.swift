@@ -18,7 +18,7 @@ struct CoClickCommand: ParsableCommand {
             unreachable or failing; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; \
             n os.exit(n).
             """,
-        version: "coclick \(Program.version) (Lua 5.4)",
+        version: Program.versionLine,
         subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self]
     )
 

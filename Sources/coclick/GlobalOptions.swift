@@ -56,7 +56,10 @@ struct GlobalOptions: ParsableArguments {
 
 /// Version and the moment the process started (`--timeout` bounds the whole run).
 enum Program {
-    static let version = "0.1.0"
+    /// The release number: the one place it is written (scripts/package reads it from here).
+    static let version = "0.2.0"
+    /// What `--version` prints: the release and the commit it was built from (BuildCommit plugin).
+    static let versionLine = "coclick \(version) (\(BuildCommit.id))"
     static let started = ContinuousClock.now
 
     static func deadline(_ options: RunOptions) -> ContinuousClock.Instant? {

@@ -1,8 +1,12 @@
 import Foundation
 
-/// The `coclick` executable that `swift build` put beside this test bundle.
+/// The `coclick` executable that `swift build` put beside this test bundle, or the one that
+/// `COCLICK_TEST_BINARY` names (an installed release binary, to run the suites against it).
 enum BuiltBinary {
     static let url: URL = {
+        if let path = ProcessInfo.processInfo.environment["COCLICK_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return bundle.deletingLastPathComponent().appendingPathComponent("coclick")
     }()
