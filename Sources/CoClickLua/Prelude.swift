@@ -255,18 +255,25 @@ render_record = function(t, indent, visiting)
         text = "<cycle>"
       elseif next(v) == nil then
         text = "{}"
+      elseif is_dict(v) then
+        lines[#lines + 1] = head
+        lines[#lines + 1] = render_record(v, inner, visiting)
+        text = nil
+      elseif is_records(v) then
+        -- An aligned table below the field, fitted to the room left of the indentation.
+        local saved_width = width_override
+        width_override = terminal_width() - #inner
+        local ok, body = pcall(render, v, "", visiting)
+        width_override = saved_width
+        if not ok then error(body, 0) end
+        lines[#lines + 1] = head
+        lines[#lines + 1] = inner .. body:gsub("\n", "\n" .. inner)
+        text = nil
       else
-        text = render(v, inner, visiting)
-        if text:sub(1, 1) == "\n" then  -- an aligned table, already indented below the field
-          lines[#lines + 1] = head .. text
-          text = nil
-        elseif is_dict(v) then
+        text = render(v, indent, visiting)
+        if text:find("\n", 1, true) then
           lines[#lines + 1] = head
-          lines[#lines + 1] = render_record(v, inner, visiting)
-          text = nil
-        elseif text:find("\n", 1, true) then
-          lines[#lines + 1] = head
-          lines[#lines + 1] = inner .. text
+          lines[#lines + 1] = inner .. render(v, inner, visiting)
           text = nil
         end
       end

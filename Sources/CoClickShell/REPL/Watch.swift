@@ -24,8 +24,9 @@ final class Watch {
         self.options = options
     }
 
+    /// Registers the global `watch` (the state keeps this object alive through it).
     func install() {
-        state.register("watch") { [unowned self] call in
+        state.register("watch") { call in
             _ = try call.function(1)
             let seconds = try call.optionalNumber(2) ?? Self.defaultSeconds
             guard seconds > 0, seconds.isFinite else {
