@@ -123,7 +123,9 @@ public final class REPL {
     }
     private func makeReader() -> LineReader {
         let term = settings.environment["TERM"] ?? ""
-        if isatty(0) != 0, term != "dumb", !term.isEmpty,
+        // libedit edits on a terminal it also writes to; with standard output redirected
+        // (`coclick | tee log`) plain lines, as Python's REPL does.
+        if isatty(0) != 0, isatty(1) != 0, term != "dumb", !term.isEmpty,
            let reader = EditLineReader(completer: Completer(state: state), historySize: settings.historyLimit) {
             return reader
         }
