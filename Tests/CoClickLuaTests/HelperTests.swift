@@ -141,7 +141,7 @@ import CoClickAPI
         """
 
     @Test func idsStayWholeAndOtherColumnsNarrow() throws {
-        let text = try render(Self.meetings + "return rows", options: RenderOptions(width: 110))
+        let text = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 110))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
         for (line, i) in zip(lines.dropFirst(2), 1...) {
@@ -150,13 +150,13 @@ import CoClickAPI
             #expect(line.count <= 110)
         }
         // With room, nothing is cut.
-        let wide = try render(Self.meetings + "return rows", options: RenderOptions(width: 200))
+        let wide = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 200))
         #expect(!wide.contains("…"))
         #expect(wide.contains("bruno.silva@acme-demo.example  scheduled  2026-11-19T16:45:14.000+00:00"))
     }
 
     @Test func aTableTooWideShowsItsRowsAsRecords() throws {
-        let text = try render(Self.meetings + "return rows", options: RenderOptions(width: 90))
+        let text = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 90))
         #expect(text.hasPrefix("-[ 1 ]---"))
         #expect(text.contains("\n-[ 3 ]---"))
         #expect(text.contains("\nid         " + String(format: "%064x", 2 * 7919) + "\n"))
