@@ -351,6 +351,29 @@ struct REPLTerminalTests {
         #expect(history.contains("\nedited = 6 * 7\\nreturn edited, \"from the editor\"\n"))
     }
 
+    @Test func editRunsNothingWhenTheEditorFailsOrSavesNothing() throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let failing = try script(home, "failing-editor", "printf 'ran = true\\n' > \"$1\"; exit 3\n")
+        let terminal = try start(home, ["VISUAL": failing.path, "EDITOR": "/bin/false", "TMPDIR": home.root.path])
+        terminal.send("ran = false\r")
+        try terminal.expect("sandbox> ")
+        terminal.send("edit()\r")
+        try terminal.expect("exited with status 3; nothing was run")
+        try terminal.expect("sandbox> ")
+        terminal.send("=ran\r")
+        try terminal.expect("\nfalse\r\n")
+        try leave(terminal)
+
+        let emptying = try script(home, "emptying-editor", ": > \"$1\"\n")
+        let second = try start(home, ["EDITOR": emptying.path, "TMPDIR": home.root.path])
+        second.send("edit()\r")
+        try second.expect("edit: nothing saved, nothing run")
+        try leave(second)
+        let left = try FileManager.default.contentsOfDirectory(atPath: home.root.path).filter { $0.hasPrefix("coclick-edit-") }
+        #expect(left.isEmpty)
+    }
+
     @Test func watchReprintsMarksChangesAndGoesOnAfterAnError() throws {
         let home = try IsolatedHome()
         defer { home.remove() }

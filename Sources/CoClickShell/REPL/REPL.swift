@@ -61,7 +61,7 @@ public final class REPL {
     /// Runs until Ctrl-D or the end of input; returns the exit status (0).
     public func run() -> Int32 {
         BindingDocs.installHelp(in: state)
-        Watch(state: state, options: Self.renderOptions).install()
+        Watch(state: state).install()
         state.register("edit") { [unowned self] _ in
             self.editRequested = true
             return .none
@@ -115,7 +115,7 @@ public final class REPL {
         case .saved(let text):
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let echo = lines.enumerated().map { ($0.offset == 0 ? prompt(continuation: false) : prompt(continuation: true)) + $0.element }
-            output(echo.joined(separator: "\n"))
+            output(settings.redact(echo.joined(separator: "\n")))
             remember(text, in: reader)
             if keeps(text) { editable = text }
             evaluate(session.firstChunk(text))

@@ -16,12 +16,16 @@ final class Watch {
     static let unchangedMark = "  "
 
     private unowned let state: LuaState
-    private let options: (Int?) -> RenderOptions
 
-    /// `options(width)`: how the REPL renders results, for a given width.
-    init(state: LuaState, options: @escaping (Int?) -> RenderOptions) {
+    init(state: LuaState) {
         self.state = state
-        self.options = options
+    }
+
+    /// What a frame renders: no more rows than the screen shows, in its width less the marks;
+    /// everything, as the REPL prints results, when standard output is not a terminal.
+    static func renderOptions(screen: (rows: Int, columns: Int)?) -> RenderOptions {
+        guard let screen else { return REPL.renderOptions() }
+        return RenderOptions(items: screen.rows, lines: screen.rows, width: screen.columns - changedMark.count)
     }
 
     /// Registers the global `watch` (the state keeps this object alive through it).
@@ -46,7 +50,7 @@ final class Watch {
         while true {
             let screen = Pager.screen()
             let content: [String]
-            switch call(function, width: screen.map { $0.columns - Self.changedMark.count }) {
+            switch call(function, options: Self.renderOptions(screen: screen)) {
             case .interrupted:
                 output("\n")
                 return
@@ -79,14 +83,14 @@ final class Watch {
     }
 
     /// One call of the function: its results as the REPL renders them, or its error's message.
-    private func call(_ function: Int32, width: Int?) -> Frame {
+    private func call(_ function: Int32, options: RenderOptions) -> Frame {
         let L = state.L
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         lua_pushvalue(L, function)
         do {
             let count = try state.call()
-            let rendered = (0..<count).map { state.render(base + 1 + $0, options: options(width)) }
+            let rendered = (0..<count).map { state.render(base + 1 + $0, options: options) }
             return .shown(rendered.isEmpty ? "(no value)" : LuaSession.display(rendered))
         } catch let error as LuaError {
             if error.kind == .interrupted { return .interrupted }
