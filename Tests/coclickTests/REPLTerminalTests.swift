@@ -260,6 +260,17 @@ struct REPLTerminalTests {
         try leave(terminal)
     }
 
+    @Test func aPagerThatCannotRunLeavesTheResultPrinted() throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let terminal = try start(home, ["PAGER": home.root.appendingPathComponent("no-such-pager").path])
+        terminal.send(longTable)
+        try terminal.expect("sandbox> ")
+        terminal.send("t\r")
+        try terminal.expect(String(format: "%060d", 3000) + "\r\n")
+        try leave(terminal)
+    }
+
     @Test func noPagerWhenStandardOutputIsNotATerminal() throws {
         let home = try IsolatedHome()
         defer { home.remove() }

@@ -1,3 +1,4 @@
+import CoClickLua
 import Foundation
 import Glibc
 
@@ -18,14 +19,6 @@ struct Pager {
         command = trimmed.isEmpty || trimmed == "cat" ? nil : trimmed
     }
 
-    /// The screen's size, when standard output is a terminal.
-    static func screen() -> (rows: Int, columns: Int)? {
-        guard isatty(STDOUT_FILENO) != 0 else { return nil }
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
-        return (Int(size.ws_row), Int(size.ws_col))
-    }
-
     /// Rows `text` takes on a screen `columns` wide (long lines wrap), counting no further than `limit`.
     static func rows(of text: String, columns: Int, limit: Int) -> Int {
         var rows = 0
@@ -39,7 +32,7 @@ struct Pager {
     /// Shows `text` (a newline is added) through the pager when it needs one; false when the
     /// caller is to print it (short, paging off, not a terminal, or no pager could run).
     func show(_ text: String) -> Bool {
-        guard let command, let screen = Self.screen() else { return false }
+        guard let command, let screen = TerminalWidth.size() else { return false }
         // One row stays for the prompt that follows.
         guard Self.rows(of: text, columns: screen.columns, limit: screen.rows) > screen.rows - 1 else { return false }
         var ends: [Int32] = [-1, -1]
@@ -54,11 +47,12 @@ struct Pager {
             return false
         }
         close(ends[0])
-        let written = Self.writeAll(text + "\n", to: ends[1])
+        _ = Self.writeAll(text + "\n", to: ends[1])  // short when the pager quit early: no error
         close(ends[1])
         let status = ForegroundProgram.wait(pid)
-        // 126/127: the shell found no such pager and read nothing: print the result instead.
-        return !(written == 0 && (status == 126 || status == 127))
+        // 126/127: the shell found no such pager (what it was sent sat unread in the pipe):
+        // print the result instead.
+        return status != 126 && status != 127
     }
 
     /// Writes `text` to `fd` until done or the reader has gone (EPIPE, with SIGPIPE ignored

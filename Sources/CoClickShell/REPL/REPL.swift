@@ -101,7 +101,7 @@ public final class REPL {
     /// An entry that is a call of `edit()`: not what a later `edit()` opens.
     static func callsEdit(_ entry: String) -> Bool {
         let words = entry.filter { !$0.isWhitespace }
-        return words.hasPrefix("edit(") || words.hasPrefix("=edit(") || words.hasPrefix("returnedit(")
+        return words.hasPrefix("edit(") || words.hasPrefix("=edit(")
     }
 
     /// `edit()`: the editor on the last entry; what is saved is shown as if typed, joins the

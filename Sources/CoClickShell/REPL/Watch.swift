@@ -44,11 +44,11 @@ final class Watch {
 
     /// Calls the function at stack index `function` until Ctrl-C.
     private func loop(function: Int32, seconds: Double) {
-        let terminal = Pager.screen() != nil
+        let terminal = TerminalWidth.size() != nil
         var previous: [String]?
         var drawn = 0
         while true {
-            let screen = Pager.screen()
+            let screen = TerminalWidth.size()
             let content: [String]
             switch call(function, options: Self.renderOptions(screen: screen)) {
             case .interrupted:
