@@ -248,6 +248,8 @@ public final class LuaState {
     public func render(_ index: Int32, options: RenderOptions? = nil) -> String {
         let s = stack
         let i = lua_absindex(L, index)
+        // A chunk's many results may have used up the free stack slots.
+        guard s.ensureStack(8) else { return s.type(i).name }
         lua_getfield(L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
         lua_pushvalue(L, i)
         if let options {

@@ -62,8 +62,8 @@ public final class REPL {
     public func run() -> Int32 {
         BindingDocs.installHelp(in: state)
         Watch(state: state).install()
-        state.register("edit") { [unowned self] _ in
-            self.editRequested = true
+        state.register("edit") { [weak self] _ in
+            self?.editRequested = true
             return .none
         }
         let reader = makeReader()
@@ -121,6 +121,7 @@ public final class REPL {
             evaluate(session.firstChunk(text))
         }
     }
+
     private func makeReader() -> LineReader {
         let term = settings.environment["TERM"] ?? ""
         // libedit edits on a terminal it also writes to; with standard output redirected
