@@ -36,6 +36,10 @@ struct cedit_editor {
 
 static volatile sig_atomic_t got_sigint = 0;
 static volatile sig_atomic_t got_sigwinch = 0;
+// Set once Ctrl-C failed a read of this cedit_read: every later read fails too, so that whatever
+// libedit loop is reading (the line, or a Ctrl-R search that would take the failure for an end of
+// file) unwinds to el_gets, and the read ends as interrupted, never as the end of input.
+static int read_interrupted = 0;
 static int wake_pipe[2] = {-1, -1};
 
 static void on_signal(int sig) {
@@ -93,8 +97,13 @@ static void drain_wake_pipe(void) {
 // (Ctrl-C) or another errno. `on_resize` runs when the window changed size.
 static int read_byte(int fd, char *byte, void (*on_resize)(void *), void *arg) {
     for (;;) {
+        if (read_interrupted) {
+            errno = EINTR;
+            return -1;
+        }
         if (got_sigint) {
             got_sigint = 0;
+            read_interrupted = 1;
             drain_wake_pipe();
             errno = EINTR;
             return -1;
@@ -274,12 +283,17 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     }
     int count = 0;
     errno = 0;
+    read_interrupted = 0;
     const char *text = el_gets(editor->el, &count);
     int error = errno;
+    int interrupted = read_interrupted;
+    read_interrupted = 0;
     if (have_modes) tcsetattr(STDIN_FILENO, TCSADRAIN, &before);
     handlers_restore(&saved);
-    if (text == NULL || count <= 0) {
-        if (count < 0 && error == EINTR) {
+    if (interrupted || text == NULL || count <= 0) {
+        // Ctrl-C during an incremental search ends el_gets as an end of file (count 0): it is
+        // still Ctrl-C, which drops the line and keeps the REPL.
+        if (interrupted || (count < 0 && error == EINTR)) {
             fputs("^C\n", editor->out);
             fflush(editor->out);
             return CEDIT_INTERRUPTED;
@@ -310,6 +324,7 @@ int cedit_plain_read(const char *prompt, char **line) {
     fflush(stdout);
     saved_handlers saved;
     handlers_install(&saved);
+    read_interrupted = 0;
     size_t capacity = 128, length = 0;
     char *buffer = malloc(capacity);
     int result = CEDIT_LINE;
@@ -333,6 +348,7 @@ int cedit_plain_read(const char *prompt, char **line) {
         if (result == CEDIT_INTERRUPTED) { fputs("\n", stdout); fflush(stdout); }
         break;
     }
+    read_interrupted = 0;
     handlers_restore(&saved);
     if (result == CEDIT_LINE && buffer != NULL) {
         if (length > 0 && buffer[length - 1] == '\r') length--;

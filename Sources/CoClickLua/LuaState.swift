@@ -244,18 +244,42 @@ public final class LuaState {
 
     // MARK: Rendering
 
-    /// `pp`'s rendering of the value at `index` (what the REPL prints).
-    public func render(_ index: Int32) -> String {
+    /// `pp`'s rendering of the value at `index`; `options` widen or narrow it (the REPL's).
+    public func render(_ index: Int32, options: RenderOptions? = nil) -> String {
         let s = stack
         let i = lua_absindex(L, index)
+        // A chunk's many results may have used up the free stack slots.
+        guard s.ensureStack(8) else { return s.type(i).name }
         lua_getfield(L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
         lua_pushvalue(L, i)
-        if clua_pcall(L, 1, 1, 0) == LUA_OK, let text = s.stringValue(-1) {
+        if let options {
+            s.newTable(fieldCount: 3)
+            for (key, value) in [("items", options.items), ("lines", options.lines), ("width", options.width)] {
+                guard let value else { continue }
+                s.push(value)
+                s.setField(-2, key)
+            }
+        }
+        if clua_pcall(L, options == nil ? 1 : 2, 1, 0) == LUA_OK, let text = s.stringValue(-1) {
             s.pop()
             return text
         }
         s.pop()
         return s.describe(i)
+    }
+}
+
+/// How much `render` shows: rows or fields per table, lines in all, and the width to fit (nil:
+/// `pp`'s defaults, 100 items, 400 lines, the terminal's width).
+public struct RenderOptions: Sendable, Equatable {
+    public var items: Int?
+    public var lines: Int?
+    public var width: Int?
+
+    public init(items: Int? = nil, lines: Int? = nil, width: Int? = nil) {
+        self.items = items
+        self.lines = lines
+        self.width = width
     }
 }
 

@@ -17,7 +17,8 @@ local IDENTIFYING = { "id", "user", "status", "starts_at" }
 local MAX_ITEMS = 100        -- items or fields shown per table by pp
 local MAX_LINES = 400        -- lines shown by pp
 local MAX_CELL = 40          -- characters per cell in pp's tables
-local MIN_SHRUNK = 12        -- pp narrows wide columns down to this before dropping any
+local MIN_SHRUNK = 12        -- pp narrows wide columns down to this before showing records
+local WHOLE = { id = true, token = true }  -- never cut in pp's tables: ids are copied from there
 
 local function width(s)
   return utf8.len(s) or #s
@@ -101,7 +102,8 @@ local function cell(v, limit)
 end
 
 -- rows: array of tables; columns: array of names (default: every key, identifying ones first).
--- fit: { width = N, cell = N } trims cells and drops the columns that do not fit (pp).
+-- fit: { width = N, cell = N } (pp) trims cells to fit the width, never those of an id column,
+-- and returns nil when even narrowed the table cannot fit (pp shows records then).
 local function tabulate(rows, columns, fit)
   if type(rows) ~= "table" then
     error(("bad argument #1 to 'tabulate' (table expected, got %s)"):format(type(rows)), 2)
@@ -110,35 +112,43 @@ local function tabulate(rows, columns, fit)
     error(("bad argument #2 to 'tabulate' (table expected, got %s)"):format(type(columns)), 2)
   end
   columns = columns or default_columns(rows)
-  local names, cells, widths, numeric = {}, {}, {}, {}
+  local names, cells, widths, numeric, whole = {}, {}, {}, {}, {}
   for c, name in ipairs(columns) do
     names[c] = tostring(name)
     widths[c] = width(names[c])
     numeric[c] = true
+    whole[c] = fit ~= nil and WHOLE[name] == true
   end
   for r, row in ipairs(rows) do
     local line = {}
     for c, name in ipairs(columns) do
       local v = type(row) == "table" and row[name] or nil
-      local text = cell(v, fit and fit.cell)
+      local text = cell(v, fit and not whole[c] and fit.cell or nil)
       if v ~= nil and v ~= json_null and type(v) ~= "number" then numeric[c] = false end
       line[c] = text
       if width(text) > widths[c] then widths[c] = width(text) end
     end
     cells[r] = line
   end
-  -- Too wide for the terminal: narrow the widest columns first (down to MIN_SHRUNK), so a long
-  -- id gives room to starts_at rather than pushing it out; drop columns only after that.
+  -- Too wide for the terminal: narrow the widest of the other columns first, down to the next
+  -- widest, then together (down to MIN_SHRUNK), so that every column keeps what room there is.
   if fit and fit.width then
     local over = -fit.width
     for c = 1, #names do over = over + widths[c] + (c > 1 and 2 or 0) end
     while over > 0 do
-      local widest
+      local widest, next_width = nil, MIN_SHRUNK
       for c = 1, #names do
-        if widths[c] > MIN_SHRUNK and (not widest or widths[c] > widths[widest]) then widest = c end
+        if not whole[c] and widths[c] > MIN_SHRUNK then
+          if not widest or widths[c] > widths[widest] then
+            if widest then next_width = math.max(next_width, widths[widest]) end
+            widest = c
+          elseif widths[c] > next_width then
+            next_width = widths[c]
+          end
+        end
       end
-      if not widest then break end
-      local by = math.min(over, widths[widest] - MIN_SHRUNK)
+      if not widest then return nil end
+      local by = math.max(1, math.min(over, widths[widest] - next_width))
       widths[widest] = widths[widest] - by
       over = over - by
     end
@@ -151,16 +161,9 @@ local function tabulate(rows, columns, fit)
       if width(names[c]) > widths[c] then names[c] = cut(names[c], widths[c]) end
     end
   end
-  local shown, total = #names, 0
-  if fit and fit.width then
-    for c = 1, #names do
-      total = total + widths[c] + (c > 1 and 2 or 0)
-      if total > fit.width and c > 1 then shown = c - 1; break end
-    end
-  end
   local function format(line)
     local parts = {}
-    for c = 1, shown do
+    for c = 1, #names do
       local text = line[c]
       local pad = (" "):rep(widths[c] - width(text))
       parts[c] = numeric[c] and pad .. text or text .. pad
@@ -169,14 +172,9 @@ local function tabulate(rows, columns, fit)
   end
   local out = { format(names) }
   local rule = {}
-  for c = 1, shown do rule[c] = ("-"):rep(widths[c]) end
+  for c = 1, #names do rule[c] = ("-"):rep(widths[c]) end
   out[2] = concat(rule, "  ")
   for r = 1, #cells do out[#out + 1] = format(cells[r]) end
-  if shown < #names then
-    local left = {}
-    for c = shown + 1, #names do left[#left + 1] = names[c] end
-    out[#out + 1] = ("(%d more column%s: %s)"):format(#left, #left == 1 and "" or "s", concat(left, ", "))
-  end
   return concat(out, "\n")
 end
 
@@ -191,6 +189,15 @@ local function key_order(a, b)
   return tostring(a) < tostring(b)
 end
 
+-- Fields of a record: identifying ones first (as table columns), then the others in order.
+local RANK = {}
+for i, name in ipairs(IDENTIFYING) do RANK[name] = i end
+local function field_order(a, b)
+  local ra, rb = RANK[a], RANK[b]
+  if ra or rb then return (ra or huge) < (rb or huge) end
+  return key_order(a, b)
+end
+
 local function render_key(k)
   if type(k) == "string" then
     if k:match("^[%a_][%w_]*$") and not KEYWORDS[k] then return k end
@@ -200,37 +207,138 @@ local function render_key(k)
   return "[" .. tostring(k) .. "]"
 end
 
+-- What the rendering under way may show (render_value sets them for one call).
+local limits = { items = MAX_ITEMS, lines = MAX_LINES }
+local width_override
+
 local columns = internal.columns
 local function terminal_width()
-  return columns() or tonumber(os.getenv("COLUMNS") or "") or 160
+  return width_override or columns() or tonumber(os.getenv("COLUMNS") or "") or 160
 end
 
-local render
+-- A table of named fields (no array part, no __tostring): what a record view shows.
+local function is_dict(t)
+  if has_tostring(t) or next(t) == nil then return false end
+  for k in pairs(t) do
+    if type(k) ~= "string" then return false end
+  end
+  return true
+end
+
+-- A meeting (or any record identified by an id): shown as a record at the top level.
+local function is_identified(t)
+  return is_dict(t) and (type(rawget(t, "id")) == "string" or type(rawget(t, "token")) == "string")
+end
+
+local render, render_record
+
+-- `field  value`, one line each (as psql's \x): scalars as table cells show them (strings
+-- unquoted, ids whole); a nested record below its field, indented; other tables as pp shows them.
+render_record = function(t, indent, visiting)
+  visiting[t] = true
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  sort(keys, field_order)
+  local names, key_width = {}, 0
+  for i, k in ipairs(keys) do
+    names[i] = type(k) == "string" and k or render_key(k)
+    if width(names[i]) > key_width then key_width = width(names[i]) end
+  end
+  local inner = indent .. "  "
+  local lines = {}
+  for i = 1, math.min(#keys, limits.items) do
+    local v = t[keys[i]]
+    local head = indent .. names[i]
+    local text
+    if type(v) == "table" and not has_tostring(v) then
+      if visiting[v] then
+        text = "<cycle>"
+      elseif next(v) == nil then
+        text = "{}"
+      elseif is_dict(v) then
+        lines[#lines + 1] = head
+        lines[#lines + 1] = render_record(v, inner, visiting)
+        text = nil
+      elseif is_records(v) then
+        -- An aligned table below the field, fitted to the room left of the indentation.
+        local saved_width = width_override
+        width_override = terminal_width() - #inner
+        local ok, body = pcall(render, v, "", visiting)
+        width_override = saved_width
+        if not ok then error(body, 0) end
+        lines[#lines + 1] = head
+        lines[#lines + 1] = inner .. body:gsub("\n", "\n" .. inner)
+        text = nil
+      else
+        text = render(v, indent, visiting)
+        if text:find("\n", 1, true) then
+          lines[#lines + 1] = head
+          lines[#lines + 1] = inner .. render(v, inner, visiting)
+          text = nil
+        end
+      end
+    elseif v == json_null then
+      text = "null"
+    else
+      text = cell(v)
+    end
+    if text then
+      lines[#lines + 1] = (head .. (" "):rep(key_width - width(names[i])) .. "  " .. text):gsub("%s+$", "")
+    end
+  end
+  if #keys > limits.items then
+    lines[#lines + 1] = indent .. ("... (%d more fields)"):format(#keys - limits.items)
+  end
+  visiting[t] = nil
+  return concat(lines, "\n")
+end
+
+-- An array of records too wide for the screen: each row as a record under a `-[ n ]` rule.
+local function render_rows_as_records(t, indent, visiting)
+  local out = {}
+  local n = math.min(#t, limits.items)
+  local rule_width = math.max(0, math.min(40, terminal_width() - #indent) - 6)
+  for i = 1, n do
+    local label = "-[ " .. i .. " ]"
+    out[#out + 1] = indent .. label .. ("-"):rep(math.max(0, rule_width - #label))
+    out[#out + 1] = render_record(t[i], indent, visiting)
+  end
+  if #t > n then out[#out + 1] = indent .. ("... (%d more rows)"):format(#t - n) end
+  return concat(out, "\n")
+end
 
 local function render_table(t, indent, visiting)
   if visiting[t] then return "<cycle>" end
   if has_tostring(t) then return tostring(t) end
   if next(t) == nil then return "{}" end
+  if indent == "" and is_identified(t) then return render_record(t, indent, visiting) end
   visiting[t] = true
   local inner = indent .. "  "
   local result
   if is_records(t) then
-    local text = tabulate(t, nil, { width = terminal_width() - #indent, cell = MAX_CELL })
     local n = #t
-    if n > MAX_ITEMS then
-      local head = {}
-      for i = 1, MAX_ITEMS do head[i] = t[i] end
-      text = tabulate(head, default_columns(t), { width = terminal_width() - #indent, cell = MAX_CELL })
-        .. ("\n... (%d more rows)"):format(n - MAX_ITEMS)
+    local head = t
+    if n > limits.items then
+      head = {}
+      for i = 1, limits.items do head[i] = t[i] end
     end
-    result = indent == "" and text or ("\n" .. text):gsub("\n", "\n" .. inner)
+    local room = terminal_width() - (indent == "" and 0 or #inner)
+    local text = tabulate(head, default_columns(t), { width = room, cell = MAX_CELL })
+    if text then
+      if n > limits.items then text = text .. ("\n... (%d more rows)"):format(n - limits.items) end
+      result = indent == "" and text or ("\n" .. text):gsub("\n", "\n" .. inner)
+    else
+      visiting[t] = nil
+      local rows = render_rows_as_records(t, indent == "" and "" or inner, visiting)
+      return indent == "" and rows or "\n" .. rows
+    end
   else
     local keys, n = {}, 0
     for k in pairs(t) do n = n + 1; keys[n] = k end
     sort(keys, key_order)
     local array = is_array(t)
     local parts, simple, length = {}, true, 0
-    for i = 1, math.min(n, MAX_ITEMS) do
+    for i = 1, math.min(n, limits.items) do
       local k = keys[i]
       local v = t[k]
       local text = render(v, inner, visiting)
@@ -239,8 +347,8 @@ local function render_table(t, indent, visiting)
       parts[i] = text
       length = length + #text + 2
     end
-    if n > MAX_ITEMS then
-      parts[#parts + 1] = ("... (%d more %s)"):format(n - MAX_ITEMS, array and "items" or "fields")
+    if n > limits.items then
+      parts[#parts + 1] = ("... (%d more %s)"):format(n - limits.items, array and "items" or "fields")
     end
     if simple and length + #indent <= 80 then
       result = "{" .. concat(parts, ", ") .. "}"
@@ -260,16 +368,25 @@ render = function(v, indent, visiting)
   return tostring(v)
 end
 
--- The whole rendering of one value, cut to MAX_LINES lines.
-local function render_value(v)
-  local text = render(v, "", {})
-  local lines, count, cut_at = 0, 0, nil
+-- The whole rendering of one value, cut to `lines` lines. options (the REPL's): { items = N
+-- (rows or fields per table), lines = N, width = N (columns, else the terminal's) }.
+local function render_value(v, options)
+  local saved_limits, saved_width = limits, width_override
+  if type(options) == "table" then
+    limits = { items = tonumber(options.items) or MAX_ITEMS, lines = tonumber(options.lines) or MAX_LINES }
+    width_override = tonumber(options.width)
+  end
+  local max_lines = limits.lines
+  local ok, text = pcall(render, v, "", {})
+  limits, width_override = saved_limits, saved_width
+  if not ok then error(text, 0) end
+  local count, cut_at = 0, nil
   for i in text:gmatch("()\n") do
     count = count + 1
-    if count == MAX_LINES then cut_at = i end
+    if count == max_lines then cut_at = i end
   end
   if cut_at then
-    return text:sub(1, cut_at - 1) .. ("\n... (%d more lines)"):format(count + 1 - MAX_LINES)
+    return text:sub(1, cut_at - 1) .. ("\n... (%d more lines)"):format(count + 1 - max_lines)
   end
   return text
 end

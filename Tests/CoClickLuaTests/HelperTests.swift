@@ -146,6 +146,79 @@ import CoClickAPI
         #expect(lines.hasSuffix("\n... (2 more lines)"))
     }
 
+    /// The REPL's rendering: `options` as the REPL passes them.
+    func render(_ code: String, options: RenderOptions) throws -> String {
+        let state = try LuaState()
+        try state.load(code)
+        try state.call(results: 1)
+        defer { state.stack.pop() }
+        return state.render(-1, options: options)
+    }
+
+    static let meetings = """
+        local rows = {}
+        for i = 1, 3 do
+          rows[i] = {id = ("%064x"):format(i * 7919), user = "bruno.silva@acme-demo.example",
+                     status = "scheduled", starts_at = "2026-11-19T16:45:14.000+00:00"}
+        end
+        """
+
+    @Test func idsStayWholeAndOtherColumnsNarrow() throws {
+        let text = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 110))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        for (line, i) in zip(lines.dropFirst(2), 1...) {
+            #expect(line.hasPrefix(String(format: "%064x  ", i * 7919)), "row: \(line)")
+            #expect(line.contains("…"))  // user and starts_at narrowed instead
+            #expect(line.count <= 110)
+        }
+        // With room, nothing is cut.
+        let wide = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 200))
+        #expect(!wide.contains("…"))
+        #expect(wide.contains("bruno.silva@acme-demo.example  scheduled  2026-11-19T16:45:14.000+00:00"))
+    }
+
+    @Test func aTableTooWideShowsItsRowsAsRecords() throws {
+        let text = try render(Self.meetings + "\nreturn rows", options: RenderOptions(width: 90))
+        #expect(text.hasPrefix("-[ 1 ]---"))
+        #expect(text.contains("\n-[ 3 ]---"))
+        #expect(text.contains("\nid         " + String(format: "%064x", 2 * 7919) + "\n"))
+        #expect(text.contains("\nuser       bruno.silva@acme-demo.example\n"))
+        #expect(!text.contains("…"))
+    }
+
+    @Test func aMeetingIsARecordWithNestedValuesIndented() throws {
+        let text = try render("""
+            return {token = "abc", id = "abc", status = "closed", user = "ann@example.com", duration = 30,
+                    custom_data = {user_id = 17, username = "Phil"},
+                    cobrowsing_cookies_data = {{name = "sid", value = "x1"}}, tags = {"a", "b"}}
+            """, options: RenderOptions(width: 100))
+        #expect(text == """
+            id                       abc
+            user                     ann@example.com
+            status                   closed
+            cobrowsing_cookies_data
+              name  value
+              ----  -----
+              sid   x1
+            custom_data
+              user_id   17
+              username  Phil
+            duration                 30
+            tags                     {"a", "b"}
+            token                    abc
+            """)
+    }
+
+    @Test func theREPLsLimitsShowEveryRow() throws {
+        let code = "local t = {} for i = 1, 1000 do t[i] = {id = 'r' .. i} end return t"
+        let whole = try render(code, options: RenderOptions(items: 100_000, lines: 1_000_000))
+        #expect(whole.split(separator: "\n").count == 1002)
+        #expect(whole.hasSuffix("\nr1000"))
+        let cut = try render(code, options: RenderOptions(items: 10))
+        #expect(cut.hasSuffix("\n... (990 more rows)"))
+    }
+
     @Test func tabulate() throws {
         #expect(try evalString("return coclick.tabulate({{a = 1, b = 'x'}, {a = 22}}, {'b', 'a'})") == """
             b   a

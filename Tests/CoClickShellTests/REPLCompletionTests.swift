@@ -67,6 +67,44 @@ struct REPLCompletionTests {
         #expect(CompletionContext(before: "a:b.c") == .none)
     }
 
+    @Test func subscriptsInThePath() {
+        #expect(CompletionContext(before: "page[1].us") == .name(base: ["page", .index(1)], separator: ".", partial: "us"))
+        #expect(CompletionContext(before: "x = m[\"custom data\"].") == .name(base: ["m", "custom data"], separator: ".", partial: ""))
+        #expect(CompletionContext(before: "t['k'][2].a.b") == .name(base: ["t", "k", .index(2), "a"], separator: ".", partial: "b"))
+        #expect(CompletionContext(before: "s[1]:up") == .name(base: ["s", .index(1)], separator: ":", partial: "up"))
+        // Not a path from a global: a call, a table constructor, an expression in brackets.
+        #expect(CompletionContext(before: "f()[1].x") == .none)
+        #expect(CompletionContext(before: "{1}[1].x") == .none)
+        #expect(CompletionContext(before: "t[i].x") == .none)
+        #expect(CompletionContext(before: "[1].x") == .none)
+        #expect(CompletionContext(before: "t.[1].x") == .none)
+    }
+
+    @Test func fieldsAfterASubscriptFromTheRealTables() throws {
+        let (completer, _) = try completer("""
+            page = {{user = "a@b.c", status = "closed"}, {starts_at = "x"}}
+            box = {["the key"] = {answer = 42, another = 1}}
+            """)
+        #expect(completer.complete(before: "page[1].us").insert == "er")
+        #expect(completer.complete(before: "page[2].st").insert == "arts_at")
+        #expect(completer.complete(before: "box[\"the key\"].ans").insert == "wer")
+        #expect(completer.complete(before: "box['the key'].an").candidates == ["another", "answer"])
+        #expect(completer.complete(before: "page[3].").candidates.isEmpty)
+    }
+
+    @Test func noMetamethodRunsBehindASubscript() throws {
+        let (completer, state) = try completer("""
+            ran = false
+            lazy = setmetatable({}, {__index = function(t, k) ran = true; return {field = 1} end})
+            list = setmetatable({}, {__index = {{inherited = 1}}})
+            """)
+        #expect(completer.complete(before: "lazy[1].fi").candidates.isEmpty)
+        #expect(completer.complete(before: "lazy['k'].fi").candidates.isEmpty)
+        // A plain __index table is read raw, as after a dot.
+        #expect(completer.complete(before: "list[1].inh").insert == "erited")
+        #expect(try state.evaluate("return ran").first?.json == .bool(false))
+    }
+
     @Test func documentedCandidatesListWithTheirSummary() throws {
         let (completer, _) = try completer()
         let completion = completer.complete(before: "coclick.time.")

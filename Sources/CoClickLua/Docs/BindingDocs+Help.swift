@@ -15,8 +15,16 @@ extension BindingDocs {
             let summary = doc.summary.count > room ? String(doc.summary.prefix(room - 1)) + "…" : doc.summary
             lines.append("  " + usage + "  " + summary)
         }
+        lines.append(contentsOf: replNotes)
         return lines.joined(separator: "\n")
     }
+
+    /// What the REPL adds beyond its functions (SPEC, "The REPL").
+    static let replNotes = [
+        "In the REPL: _ holds the first value of the last result; a result longer than the screen",
+        "goes through $PAGER (default less -FRX); a single meeting, or a table too wide, prints as a",
+        "record (field  value); Tab completes after x[1]. and x[\"k\"]. too.",
+    ]
 
     /// `help(f)`: usage, summary, fields and what it returns.
     public static func detail(_ doc: BindingDoc) -> String {

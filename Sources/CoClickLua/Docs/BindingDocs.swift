@@ -106,6 +106,17 @@ public enum BindingDocs {
         BindingDoc("log.warn", usage: "log.warn(...)", "a time-stamped WARN line on standard error"),
         BindingDoc("log.error", usage: "log.error(...)", "a time-stamped ERROR line on standard error"),
         BindingDoc(
+            "edit", usage: "edit()",
+            "REPL: opens the last entry in $VISUAL or $EDITOR and runs what is saved",
+            returns: "nothing; the saved chunk runs as the next entry and joins the history as one entry"),
+        BindingDoc(
+            "watch", usage: "watch(f [, seconds])",
+            "REPL: calls f every seconds (default 2), its result reprinted in place, until Ctrl-C",
+            fields: [
+                .init("f", "a function of no arguments; lines of its result that changed are marked *, an error it raises is shown and watching goes on"),
+                .init("seconds", "the wait between calls (default 2)"),
+            ]),
+        BindingDoc(
             "help", usage: "help([binding])",
             "lists the bindings; help(coclick.meetings.create) shows one",
             fields: [.init("binding", "a binding (the function itself), its name as a string, or a table of them")]),

@@ -1,6 +1,15 @@
 import CLua
 import CLuaSupport
 
+/// A key of a path read with raw lookups: a name (`x.name`, `x["any text"]`) or an integer
+/// (`x[1]`).
+public enum RawKey: Equatable, Hashable, Sendable, ExpressibleByStringLiteral {
+    case name(String)
+    case index(Int64)
+
+    public init(stringLiteral value: String) { self = .name(value) }
+}
+
 extension LuaCall {
     /// Pushes the value at a dotted global path (`["coclick", "meetings"]`), read with raw
     /// accesses only, so that no metamethod (no code) runs. With `followIndexTables`, a missing
@@ -9,8 +18,14 @@ extension LuaCall {
     /// returns the type of what it pushed.
     @discardableResult
     public func pushRawPath(_ components: [String], followIndexTables: Bool = false) -> LuaType {
+        pushRawPath(keys: components.map(RawKey.name), followIndexTables: followIndexTables)
+    }
+
+    /// `pushRawPath` with names and integer keys (`page[1].custom_data`: `page`, 1, `custom_data`).
+    @discardableResult
+    public func pushRawPath(keys: [RawKey], followIndexTables: Bool = false) -> LuaType {
         clua_pushglobaltable(L)
-        for key in components {
+        for key in keys {
             guard rawFieldThroughIndexTables(-1, key, follow: followIndexTables) else {
                 pop()
                 pushNil()
@@ -24,12 +39,17 @@ extension LuaCall {
 
     /// Pushes `value[key]` for the value at `index`, raw; with `follow`, through `__index`
     /// tables. False (nothing pushed) when there is no such field.
-    func rawFieldThroughIndexTables(_ index: Int32, _ key: String, follow: Bool) -> Bool {
+    func rawFieldThroughIndexTables(_ index: Int32, _ key: RawKey, follow: Bool) -> Bool {
         let start = absolute(index)
         lua_pushvalue(L, start)
         for _ in 0..<LuaCall.maxIndexDepth {
             if type(-1) == .table {
-                if rawField(-1, key) != .nil {
+                let found: LuaType
+                switch key {
+                case .name(let name): found = rawField(-1, name)
+                case .index(let i): found = LuaType(rawValue: lua_rawgeti(L, -1, lua_Integer(i))) ?? .none
+                }
+                if found != .nil {
                     lua_rotate(L, -2, 1)
                     pop()
                     return true

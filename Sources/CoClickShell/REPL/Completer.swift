@@ -34,21 +34,33 @@ final class Completer {
             var names = self.names(base: base, methodsOnly: separator == ":")
             if base.isEmpty { names.formUnion(Self.keywords) }
             var result = Self.completion(partial: partial, from: names.sorted())
-            let prefix = base.isEmpty ? "" : base.joined(separator: ".") + "."
-            for name in result.candidates {
-                if let doc = BindingDocs.doc(for: prefix + name) { result.summaries[name] = doc.summary }
+            if let prefix = Self.documentedPrefix(base) {
+                for name in result.candidates {
+                    if let doc = BindingDocs.doc(for: prefix + name) { result.summaries[name] = doc.summary }
+                }
             }
             return result
         }
     }
 
+    /// `coclick.time.` for the path coclick, time: where documented names are looked up (nil
+    /// when the path holds a subscript: nothing documented lives there).
+    private static func documentedPrefix(_ base: [RawKey]) -> String? {
+        var names: [String] = []
+        for key in base {
+            guard case .name(let name) = key else { return nil }
+            names.append(name)
+        }
+        return names.isEmpty ? "" : names.joined(separator: ".") + "."
+    }
+
     /// The names a field of the value at `base` may have (globals when `base` is empty).
-    func names(base: [String], methodsOnly: Bool) -> Set<String> {
+    func names(base: [RawKey], methodsOnly: Bool) -> Set<String> {
         let s = state.stack
         let top = s.top
         defer { lua_settop(s.L, top) }
         guard s.ensureStack(8) else { return [] }
-        s.pushRawPath(base, followIndexTables: true)
+        s.pushRawPath(keys: base, followIndexTables: true)
         var names: Set<String> = []
         // The value's own fields, then those of its __index tables (a string's methods).
         var depth = 0

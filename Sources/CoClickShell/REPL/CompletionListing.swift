@@ -1,4 +1,4 @@
-import Glibc
+import CoClickLua
 
 /// Candidates shown below the line on Tab: documented ones with their summary, one a line;
 /// others in columns that fit the terminal.
@@ -32,8 +32,6 @@ enum CompletionListing {
     }
 
     static func terminalWidth() -> Int {
-        var size = winsize()
-        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return 80
+        TerminalWidth.columns() ?? 80
     }
 }

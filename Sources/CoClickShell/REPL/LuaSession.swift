@@ -42,17 +42,35 @@ struct LuaSession {
         case failed(LuaError)
     }
 
-    /// Runs a chunk. A Ctrl-C typed before it started (while results printed, say) is forgotten.
-    func run(_ code: String) -> Outcome {
+    /// Runs a chunk and renders its results with `options`; the first result becomes `_` (set
+    /// raw in the globals, as IPython's `_`). A Ctrl-C typed before it started (while results
+    /// printed, say) is forgotten.
+    func run(_ code: String, options: RenderOptions? = nil) -> Outcome {
         if clua_take_interrupt(state.L) != 0 { _ = clua_take_interrupt_fired(state.L) }
+        let L = state.L
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
         do {
-            return .values(try state.evaluate(code, chunkName: Self.chunkName).map(\.rendered))
+            try state.load(code, chunkName: Self.chunkName)
+            let count = try state.call()
+            let rendered = (0..<count).map { state.render(base + 1 + $0, options: options) }
+            if count > 0 {
+                let s = state.stack
+                clua_pushglobaltable(L)
+                lua_pushvalue(L, base + 1)
+                s.setField(-2, Self.lastResultName)
+                s.pop()
+            }
+            return .values(rendered)
         } catch let error as LuaError {
             return .failed(error)
         } catch {
             return .failed(LuaError(kind: .runtime, message: "\(error)"))
         }
     }
+
+    /// The global holding the first value of the last printed result.
+    static let lastResultName = "_"
 
     /// The results as printed: side by side (tab separated) as lua.c prints them, one under
     /// the other when one spans several lines (a table would be unreadable beside another).

@@ -36,6 +36,11 @@ public final class REPL {
     private let session: LuaSession
     private let history: HistoryFile?
     private var lastEntry: String?
+    private let pager: Pager
+    /// What `edit()` opens: the last entry kept, other than a call of `edit()` itself.
+    private var editable: String?
+    /// Set by `edit()`; the REPL opens the editor once the entry that called it has finished.
+    private var editRequested = false
 
     public init(state: LuaState, settings: REPLSettings) {
         self.state = state
@@ -44,16 +49,29 @@ public final class REPL {
         self.history = settings.historyPath.map {
             HistoryFile(path: $0, limit: settings.historyLimit, redact: settings.redact)
         }
+        self.pager = Pager(environment: settings.environment)
+    }
+
+    /// How results are rendered: whole (the pager shows what is longer than the screen; a
+    /// bound stays against a runaway result), at `width` or the terminal's.
+    static func renderOptions(width: Int? = nil) -> RenderOptions {
+        RenderOptions(items: 100_000, lines: 1_000_000, width: width)
     }
 
     /// Runs until Ctrl-D or the end of input; returns the exit status (0).
     public func run() -> Int32 {
         BindingDocs.installHelp(in: state)
+        Watch(state: state).install()
+        state.register("edit") { [weak self] _ in
+            self?.editRequested = true
+            return .none
+        }
         let reader = makeReader()
         if let history {
             let entries = history.load()
             entries.forEach(reader.remember)
             lastEntry = entries.last
+            editable = entries.last { !Self.callsEdit($0) }
         }
         if !settings.banner.isEmpty { output(settings.banner) }
         state.interruptOnSIGINT(true)
@@ -69,14 +87,46 @@ public final class REPL {
                 continue
             case .entry(let text, let chunk):
                 remember(text, in: reader)
+                editRequested = false
                 evaluate(chunk)
+                if !editRequested, keeps(text) { editable = text }
+                while editRequested {
+                    editRequested = false
+                    editLastEntry(reader)
+                }
             }
+        }
+    }
+
+    /// An entry that is a call of `edit()`: not what a later `edit()` opens.
+    static func callsEdit(_ entry: String) -> Bool {
+        let words = entry.filter { !$0.isWhitespace }
+        return words.hasPrefix("edit(") || words.hasPrefix("=edit(")
+    }
+
+    /// `edit()`: the editor on the last entry; what is saved is shown as if typed, joins the
+    /// history as one entry, and runs.
+    private func editLastEntry(_ reader: LineReader) {
+        switch EntryEditor(environment: settings.environment).edit(editable ?? "") {
+        case .failed(let message):
+            reportText(message)
+        case .empty:
+            reportText("edit: nothing saved, nothing run")
+        case .saved(let text):
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let echo = lines.enumerated().map { ($0.offset == 0 ? prompt(continuation: false) : prompt(continuation: true)) + $0.element }
+            output(settings.redact(echo.joined(separator: "\n")))
+            remember(text, in: reader)
+            if keeps(text) { editable = text }
+            evaluate(session.firstChunk(text))
         }
     }
 
     private func makeReader() -> LineReader {
         let term = settings.environment["TERM"] ?? ""
-        if isatty(0) != 0, term != "dumb", !term.isEmpty,
+        // libedit edits on a terminal it also writes to; with standard output redirected
+        // (`coclick | tee log`) plain lines, as Python's REPL does.
+        if isatty(0) != 0, isatty(1) != 0, term != "dumb", !term.isEmpty,
            let reader = EditLineReader(completer: Completer(state: state), historySize: settings.historyLimit) {
             return reader
         }
@@ -124,24 +174,35 @@ public final class REPL {
     /// Keeps an entry for Up/Down and in the history file: not blank, no secret, not the same
     /// as the one before.
     private func remember(_ text: String, in reader: LineReader) {
-        guard (history ?? HistoryFile(path: "", redact: settings.redact)).keeps(text), text != lastEntry else { return }
+        guard keeps(text), text != lastEntry else { return }
         lastEntry = text
         reader.remember(text)
         history?.append(text)
     }
 
+    /// Whether an entry may be kept (history's rules: no secret, not blank, not too long).
+    private func keeps(_ text: String) -> Bool {
+        (history ?? HistoryFile(path: "", redact: settings.redact)).keeps(text)
+    }
+
     private func evaluate(_ chunk: String) {
-        switch session.run(chunk) {
+        switch session.run(chunk, options: Self.renderOptions()) {
         case .values(let rendered):
-            if !rendered.isEmpty { output(LuaSession.display(rendered)) }
+            guard !rendered.isEmpty else { return }
+            let text = LuaSession.display(rendered)
+            if !pager.show(text) { output(text) }
         case .failed(let error):
             report(error)
         }
     }
 
     private func report(_ error: LuaError) {
+        reportText(error.description)
+    }
+
+    private func reportText(_ text: String) {
         flushOutput()
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Results go to standard output through C's stdout, the stream Lua's print writes to.

@@ -95,6 +95,7 @@ public enum Runner {
 
     private static func runREPL(_ session: Session, version: String) -> Int32 {
         var banner = "coclick \(version) (Lua 5.4): help() lists the bindings, Ctrl-D leaves"
+        banner += "\n_ is the last result, edit() reopens the last entry in $EDITOR, watch(f) reruns f every 2s"
         if session.sandboxBaseURL != nil {
             banner += "\nsandbox: demo data, no key needed. Try: coclick.meetings.list{}"
         }

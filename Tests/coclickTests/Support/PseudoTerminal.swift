@@ -20,7 +20,9 @@ final class PseudoTerminal {
     private(set) var output = ""
     private var consumed: String.Index
 
-    init(_ arguments: [String], environment: [String: String]) throws {
+    /// - Parameter standardOutput: where the child's standard output goes instead of the
+    ///   terminal (standard input and error stay on it).
+    init(_ arguments: [String], environment: [String: String], standardOutput: FileHandle? = nil) throws {
         var fd: Int32 = -1
         var slave: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
@@ -38,7 +40,7 @@ final class PseudoTerminal {
         process.environment = env
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
         process.standardInput = handle
-        process.standardOutput = handle
+        process.standardOutput = standardOutput ?? handle
         process.standardError = handle
         consumed = output.startIndex
         try process.run()
