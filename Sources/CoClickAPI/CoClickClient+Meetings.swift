@@ -6,10 +6,16 @@ extension CoClickClient {
     public func listMeetings(query: MeetingQuery? = nil, page: Int = 1, per: Int = 20) async throws -> MeetingPage {
         guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
         guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
-        let exchange = try await authorized(.GET, url: url("/meetings", query: query?.encodedQueryString),
-                                            tracedURL: url("/meetings", query: query?.queryString),
-                                            headers: [("X-Page", String(page)), ("X-Per", String(per))],
-                                            what: "list meetings")
+        return try await get(url: url("/meetings", query: query?.encodedQueryString),
+                             tracedURL: url("/meetings", query: query?.queryString),
+                             headers: [("X-Page", String(page)), ("X-Per", String(per))],
+                             what: "list meetings") { exchange in
+            try meetingPage(exchange, page: page, per: per)
+        }
+    }
+
+    /// One page of meetings from a reply of `GET /meetings`.
+    private func meetingPage(_ exchange: HTTPExchange, page: Int, per: Int) throws -> MeetingPage {
         let json = try json(exchange, what: "list meetings")
         guard case .array(let elements) = json else {
             throw CoClickError(.decode, status: exchange.status,
@@ -55,8 +61,9 @@ extension CoClickClient {
     /// `GET /meetings/{id}`.
     public func meeting(id: String) async throws -> Meeting {
         guard !id.isEmpty else { throw CoClickError(.badRequest, message: "a meeting id must not be empty") }
-        let exchange = try await authorized(.GET, url: url("/meetings/" + PercentEncoding.encode(id)), what: "get meeting")
-        return try Meeting(json: json(exchange, what: "get meeting"))
+        return try await get(url: url("/meetings/" + PercentEncoding.encode(id)), what: "get meeting") { exchange in
+            try Meeting(json: json(exchange, what: "get meeting"))
+        }
     }
 
     /// The meetings of `ids`, in that order, at most `concurrency` requests in flight.

@@ -80,6 +80,26 @@ public final class CoClickClient: Sendable {
         }
     }
 
+    /// A GET whose reply `decode` turns into a value. A reply that does not decode (kind
+    /// `decode`: truncated, not JSON, an HTML page, the wrong shape, a redirect, too large) is
+    /// retried as the transport retries a 503, so that a flaky proxy is survived and a broken
+    /// server fails with `decode` (exit 5) after the same few attempts.
+    func get<Value>(url: String, tracedURL: String? = nil, headers: [(String, String)] = [], what: String,
+                    decode: (HTTPExchange) throws -> Value) async throws -> Value {
+        let retry = configuration.retry
+        var attempt = 1
+        while true {
+            // Outside the retry: a broken /authenticate reply fails at once (its POST is never retried).
+            _ = try await tokens.token()
+            do {
+                return try decode(try await authorized(.GET, url: url, tracedURL: tracedURL, headers: headers, what: what))
+            } catch let error as CoClickError where error.kind == .decode && attempt < retry.maxAttempts {
+                try await Task.sleep(for: retry.delay(retry: attempt, retryAfter: nil))
+                attempt += 1
+            }
+        }
+    }
+
     /// The body of a 2xx exchange as JSON; an HTML page or broken JSON is a `decode` error.
     func json(_ exchange: HTTPExchange, what: String) throws -> JSONValue {
         do {
@@ -113,6 +133,19 @@ struct Authenticator: Sendable {
         let exchange = try await transport.send(spec)
         // The body may hold a token: no excerpt of it ever goes into an error.
         if exchange.status == 401 || exchange.status == 403 {
+            throw CoClickError(.unauthorized, status: exchange.status,
+                               message: "authentication rejected: check the secret ID and secret key")
+        }
+        if exchange.status == 400 || exchange.status == 422 {
+            // The key pair is all this request sends: refused in the API's own words (a JSON
+            // object, e.g. an `errors` object), it is the pair that is rejected, as by a 401.
+            // Anything else (an HTML page, an empty body) is a broken server or proxy.
+            guard case .object? = try? JSONValue.parse(exchange.body) else {
+                throw CoClickError(.decode, status: exchange.status,
+                                   message: "authenticate: HTTP \(exchange.status) without the API's JSON error body"
+                                       + (ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
+                                           ? " (an HTML page, not the API)" : ""))
+            }
             throw CoClickError(.unauthorized, status: exchange.status,
                                message: "authentication rejected: check the secret ID and secret key")
         }

@@ -201,6 +201,11 @@ struct AttemptFailure: Error {
             }
             return AttemptFailure(CoClickError(.network, message: "\(host): \(e)"), retryable: true, mayHaveReachedServer: true)
         }
+        if error is HTTPParserError {
+            // Typically a body cut short of its Content-Length by the connection closing.
+            return AttemptFailure(CoClickError(.network, message: "\(host): the reply was cut short or is not valid HTTP (\(error))"),
+                                  retryable: true, mayHaveReachedServer: true)
+        }
         if error is NIOConnectionError {
             return AttemptFailure(CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
                                   retryable: true, mayHaveReachedServer: false)

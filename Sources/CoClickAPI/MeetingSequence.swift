@@ -17,11 +17,12 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
         init(sequence s: MeetingPageSequence) {
             pages = PageReadAhead(limit: s.limit) { page, remaining in
                 var result = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
+                let ids = result.items.map(\.id)
                 if let remaining, result.items.count >= remaining {
                     result.items = Array(result.items.prefix(remaining))
                     result.next = nil
                 }
-                return (result, result.items.count, result.next)
+                return (result, result.items.count, result.next, ids)
             }
         }
 
@@ -81,7 +82,7 @@ public struct FullMeetingSequence: AsyncSequence, Sendable {
                 let listed = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
                 let ids = Array(listed.items.prefix(remaining ?? Int.max).map(\.id))
                 let meetings = try await s.client.meetings(ids: ids, concurrency: s.concurrency)
-                return (meetings, meetings.count, listed.next)
+                return (meetings, meetings.count, listed.next, listed.items.map(\.id))
             }
         }
 

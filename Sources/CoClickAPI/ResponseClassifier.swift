@@ -16,6 +16,8 @@ enum ResponseClassifier {
         let kind: CoClickError.Kind
         let fallback: String
         switch status {
+        // Not what any endpoint documents, and never followed (it could take the token elsewhere).
+        case 300...399: kind = .decode; fallback = "a redirect, not followed (check the base URL)"
         case 400: kind = .badRequest; fallback = "bad request"
         case 401: kind = .unauthorized; fallback = "unauthorized: the API key or token was rejected"
         case 404: kind = .notFound; fallback = "not found"

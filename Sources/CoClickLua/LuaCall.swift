@@ -53,6 +53,10 @@ public struct LuaCall {
     @inline(__always) public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
     /// Makes room for `n` more values; false if the stack cannot grow (never raises).
     @inline(__always) public func ensureStack(_ n: Int32) -> Bool { lua_checkstack(L, n) != 0 }
+    /// True once an allocation went over the `--max-memory` cap while this binding ran: the
+    /// trampoline raises "not enough memory" when it returns, so a binding that builds a large
+    /// value in a loop stops early instead of growing on.
+    @inline(__always) public var isOverMemoryLimit: Bool { clua_runtime_of(L).pointee.over_limit_in_swift != 0 }
 
     // MARK: Arguments
 

@@ -35,7 +35,8 @@ public final class LuaState {
         self.L = L
         self.configuration = configuration
         clua_runtime_of(L).pointee.host = Unmanaged.passUnretained(self).toOpaque()
-        if clua_openlibs(L) != LUA_OK {
+        // Writes to standard output that fail raise, rather than being lost (stdout_guard.c).
+        if clua_openlibs(L) != LUA_OK || clua_guard_stdout(L) != LUA_OK {
             let message = stack.stringValue(-1) ?? "cannot open the standard libraries"
             throw LuaError(kind: .memory, message: message)
         }

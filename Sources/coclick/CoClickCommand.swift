@@ -15,8 +15,8 @@ struct CoClickCommand: ParsableCommand {
 
             EXIT STATUS: 0 success; 1 uncaught Lua error; 2 usage error (unknown option, missing \
             script file); 3 configuration error (no key pair); 4 authentication rejected; 5 CoClick \
-            unreachable or failing; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; \
-            n os.exit(n).
+            unreachable or failing; 74 standard output could not be written; 75 --lock held by \
+            another run; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; n os.exit(n).
             """,
         version: Program.versionLine,
         subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self]
@@ -38,6 +38,7 @@ struct CoClickCommand: ParsableCommand {
     /// the main thread, which also runs Lua (async commands are awaited from it).
     static func main() {
         _ = Program.started
+        StandardStreams.ignoreBrokenPipes()
         let (words, scriptArguments) = ScriptArguments.split(Array(CommandLine.arguments.dropFirst()))
         RunCommand.scriptArguments = scriptArguments ?? []
 
@@ -72,12 +73,14 @@ struct CoClickCommand: ParsableCommand {
             if !message.isEmpty { print(message) }
             finish(0)
         }
-        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        if !message.isEmpty { StandardStreams.writeError(message + "\n") }
         finish(code == .validationFailure ? 2 : code.rawValue)
     }
 
-    /// Flushes C stdio (Lua's print and the results share it) and exits.
+    /// Flushes C stdio (Lua's print and the results share it) and exits: with 74 when standard
+    /// output could not be written (see `StandardStreams.finalStatus`).
     static func finish(_ status: Int32) -> Never {
+        let status = StandardStreams.finalStatus(status)
         fflush(nil)
         Foundation.exit(status)
     }

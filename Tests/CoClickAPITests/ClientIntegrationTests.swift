@@ -313,6 +313,40 @@ struct ClientIntegrationTests {
         }
     }
 
+    @Test func aReplyThatDoesNotDecodeIsRetriedForAGet() async throws {
+        try await withSandbox(faults: "malformed=x2") { server in
+            let test = TestClient(server)
+            try await test.run { client in
+                let page = try await client.listMeetings(per: 5)
+                #expect(page.count == 5)
+                #expect(test.attempts("GET", "/meetings").count == 3, "two truncated replies, then the page")
+            }
+        }
+        try await withSandbox(faults: "malformed=x10") { server in
+            let test = TestClient(server)
+            try await test.run { client in
+                let error = await #expect(throws: CoClickError.self) { try await client.meeting(id: String(repeating: "a", count: 64)) }
+                #expect(error?.kind == .decode)
+                #expect(test.attempts("GET", "/meetings/" + String(repeating: "a", count: 64)).count == 4)
+            }
+        }
+    }
+
+    @Test func aReplyThatDoesNotDecodeIsNotRetriedForAPost() async throws {
+        try await withSandbox(faults: "malformed=x1") { server in
+            let test = TestClient(server)
+            try await test.run { client in
+                _ = try await client.token()
+                let error = await #expect(throws: CoClickError.self) {
+                    try await client.createMeeting(NewMeeting(user: "presenter@example.com", startsAt: "2031-01-01T10:00:00Z",
+                                                              cobrowsingURL: "https://x.example/"))
+                }
+                #expect(error?.kind == .decode)
+                #expect(test.attempts("POST", "/meetings").count == 1)
+            }
+        }
+    }
+
     @Test func bodyOverTheLimitIsRefused() async throws {
         try await withSandbox(meetings: 200) { server in
             try await TestClient(server, adjust: { $0.maxBodyBytes = 2048 }).run { client in

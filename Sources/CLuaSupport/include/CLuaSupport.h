@@ -109,6 +109,23 @@ int clua_take_interrupt_fired(lua_State *L);
 void clua_sigint_arm(lua_State *L);
 
 // ---------------------------------------------------------------------------------------------
+// Standard output (stdout_guard.c). A failed write to C's stdout (a full disk; a closed pipe, with
+// SIGPIPE ignored) raises "cannot write standard output: <reason>" from print, io.write, io.flush
+// and a file's write/flush methods once clua_guard_stdout wrapped them; os.exit then exits 74.
+#define CLUA_STDOUT_FAILURE "cannot write standard output"
+// Wraps the functions above in L's standard libraries, under clua_pcall: LUA_OK or an error status.
+int clua_guard_stdout(lua_State *L);
+// errno of the first failed write to stdout (0: none so far), after flushing it when `flush`.
+int clua_stdout_failure(int flush);
+// The same errno, read without touching C stdio (which may be locked by a blocked write): for
+// another thread (the run guard).
+int clua_stdout_failed(void);
+// Writes "coclick: cannot write standard output: <reason>" on stderr, once, if stdout failed.
+void clua_stdout_report(void);
+// The failure was already shown (in an uncaught error's message): clua_stdout_report stays quiet.
+void clua_stdout_set_reported(void);
+
+// ---------------------------------------------------------------------------------------------
 // Protected wrappers: each may run metamethods, hence may raise, so each runs under clua_pcall.
 // All return LUA_OK with the result pushed, or an error status with the error value pushed.
 int clua_safe_gettable(lua_State *L, int idx);                  // key on top -> value

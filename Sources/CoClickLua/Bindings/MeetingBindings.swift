@@ -93,14 +93,16 @@ struct MeetingBindings {
         return .values(4)
     }
 
-    /// `all{...}` -> every meeting, in one array.
+    /// `all{...}` -> every meeting, in one array. The array grows in the Lua heap, so it counts
+    /// against `--max-memory`: over the cap, the loop stops and the call raises "not enough
+    /// memory" (Swift holds only the page being copied and the one read ahead).
     func all(_ call: LuaCall) throws -> LuaResult {
         let stream = try stream(call)
         defer { stream.close() }
         call.newTable()
         call.markArray()
         var n: Int64 = 0
-        while let meeting = try stream.next(call) {
+        while !call.isOverMemoryLimit, let meeting = try stream.next(call) {
             n += 1
             call.push(meeting: meeting)
             call.setIndex(-2, n)

@@ -11,12 +11,19 @@ public enum ExitStatus {
     public static let configuration: Int32 = 3
     /// Authentication rejected.
     public static let unauthorized: Int32 = 4
-    /// CoClick unreachable or failing (network, timeout, 5xx after retries).
+    /// CoClick unreachable or failing (network, timeout, 5xx or a reply it cannot decode, after
+    /// retries).
     public static let unavailable: Int32 = 5
+    /// Standard output could not be written (a full disk, a closed pipe): EX_IOERR.
+    public static let outputFailed: Int32 = 74
+    /// `--lock`: another run holds the lock (EX_TEMPFAIL).
+    public static let locked: Int32 = 75
     /// `--timeout` elapsed.
     public static let timedOut: Int32 = 124
     /// SIGINT.
     public static let interrupted: Int32 = 130
+    /// SIGTERM.
+    public static let terminated: Int32 = 143
 
     /// The status of an uncaught error: an error table maps by its `kind`.
     static func of(_ error: LuaError) -> Int32 {
@@ -31,7 +38,7 @@ public enum ExitStatus {
         switch kind {
         case "configuration": configuration
         case "unauthorized": unauthorized
-        case "network", "timeout", "server", "unavailable": unavailable
+        case "network", "timeout", "server", "unavailable", "decode": unavailable
         default: luaError
         }
     }

@@ -21,16 +21,22 @@ private func onTerminatingSignal(_ signal: Int32) {
 
 /// Bounds a run: `--timeout` and SIGINT/SIGTERM interrupt the Lua state; if it has still not
 /// returned after a short grace (a script that catches the interrupt, a blocking read), the
-/// process exits with the stop's status anyway.
+/// process exits with the stop's status anyway. A failed write to standard output (the writing
+/// call raised already) gives the run the same grace to end by itself, as SIGPIPE would have
+/// ended it: a script that catches the error and writes on in a loop cannot run forever.
 final class RunGuard: @unchecked Sendable {
     enum Stop: Sendable, Equatable {
         case timeout
         case signal(Int32)
+        /// Standard output failed: not a stop by itself (the run ends with 74 on its own path),
+        /// only once the grace is over.
+        case outputFailed
 
         var status: Int32 {
             switch self {
-            case .timeout: 124
+            case .timeout: ExitStatus.timedOut
             case .signal(let number): 128 + number
+            case .outputFailed: ExitStatus.outputFailed
             }
         }
     }
@@ -81,7 +87,8 @@ final class RunGuard: @unchecked Sendable {
         }
         previous = [:]
         guardedState = nil
-        return lock.withLock { stop ?? (caughtSignal != 0 ? .signal(caughtSignal) : nil) }
+        let stopped = lock.withLock { stop ?? (caughtSignal != 0 ? .signal(caughtSignal) : nil) }
+        return stopped == .outputFailed ? nil : stopped
     }
 
     private func watch() {
@@ -90,12 +97,15 @@ final class RunGuard: @unchecked Sendable {
         while true {
             let now = ContinuousClock.now
             let (done, current): (Bool, Stop?) = lock.withLock {
-                if !finished, stop == nil {
+                // A signal or the deadline still stops a run whose output failed.
+                if !finished, stop == nil || stop == .outputFailed {
                     if caughtSignal != 0 {
                         stop = .signal(caughtSignal)
                     } else if let deadline, now >= deadline {
                         stop = .timeout
                         clua_request_interrupt(L)
+                    } else if clua_stdout_failed() != 0 {
+                        stop = .outputFailed
                     }
                 }
                 return (finished, stop)
@@ -120,6 +130,7 @@ final class RunGuard: @unchecked Sendable {
         case .signal(SIGINT): "interrupted"
         case .signal(SIGTERM): "terminated"
         case .signal(let number): "stopped by signal \(number)"
+        case .outputFailed: "\(CLUA_STDOUT_FAILURE): \(String(cString: strerror(clua_stdout_failed())))"
         }
     }
 }

@@ -60,6 +60,7 @@ public enum Runner {
         if let failure {
             StandardStreams.flush()
             StandardStreams.writeError(session.redact(report(failure)) + "\n")
+            StandardStreams.noteReported(failure.message)
             return ExitStatus.of(failure)
         }
         if case .eval = mode {

@@ -11,11 +11,13 @@ struct BinaryRun: Sendable {
     /// Runs `coclick` with `arguments`, feeding `stdin` (or nothing: /dev/null), in `environment`.
     /// Standard output and error are drained concurrently so a chatty child never blocks on a
     /// full pipe; the harness kills the child after `timeout` so a hang fails the test, not CI.
+    /// With `output`, standard output goes there instead (`stdout` is then empty).
     static func coclick(
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        output: FileHandle? = nil
     ) throws -> BinaryRun {
         // A child that exits before reading all its input must fail the test, not kill the
         // runner with SIGPIPE when the feeder thread writes on.
@@ -39,10 +41,11 @@ struct BinaryRun: Sendable {
             inPipe = nil
         }
 
+        if let output { process.standardOutput = output }
         let out = DataBox()
         let err = DataBox()
         let drained = DispatchGroup()
-        for (pipe, sink) in [(outPipe, out), (errPipe, err)] {
+        for (pipe, sink) in output == nil ? [(outPipe, out), (errPipe, err)] : [(errPipe, err)] {
             drained.enter()
             let handle = pipe.fileHandleForReading
             Thread.detachNewThread {
