@@ -31,6 +31,7 @@ typedef struct {
 } encoder;
 
 static void push_path(encoder *e) {
+    luaL_checkstack(e->L, 4, "json.encode: nesting too deep");  // the slot, a growth, the result
     cljson_buf b;  // not a luaL_Buffer: its box relies on a finalizer
     cljson_buf_push(e->L, &b);
     cljson_buf_addc(&b, '$');

@@ -46,8 +46,10 @@ enum CSVBridge {
         return out
     }
 
-    /// csv.decode(text): an array of tables keyed by the header row, and a second array with the
-    /// line of the file each row starts on (the header is line 1; a quoted field may span lines).
+    /// csv.decode(text [, {lines = true}]): an array of tables keyed by the header row; with
+    /// `lines`, a second array with the line of the file each row starts on (the header is line 1;
+    /// a quoted field may span lines). Opt-in, so that `csv.encode(csv.decode(text))` still reads
+    /// one value.
     /// Read here rather than by CSV.swift, whose reader reports no line numbers: a leading UTF-8
     /// byte order mark (Excel's "CSV UTF-8") is dropped, and text that is not UTF-8, an
     /// unterminated quote, text after a closing quote or a row with more fields than the header
@@ -59,6 +61,7 @@ enum CSVBridge {
             throw LuaArgumentError(argument: 1, expected: "string")
         }
         guard length <= maxInput else { throw LuaScriptError("csv.decode: input larger than 64 MiB") }
+        let wantLines = try call.optionalTable(2).map { try call.booleanField($0, "lines") ?? false } ?? false
         var bytes = UnsafeRawBufferPointer(start: base, count: length)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
         try checkUTF8(bytes)
@@ -70,8 +73,11 @@ enum CSVBridge {
         let stackBase = call.top
         call.newTable()
         call.markArray()
-        call.newTable()
-        call.markArray()
+        if wantLines {
+            call.newTable()
+            call.markArray()
+        }
+        let rowsIndex: Int32 = wantLines ? -3 : -2
         var count: Int64 = 0
         do {
             while let record = try reader.next() {
@@ -88,15 +94,17 @@ enum CSVBridge {
                     call.setField(-2, header[i])
                 }
                 count += 1
-                call.setIndex(-3, count)
-                call.push(Int64(record.line))
-                call.setIndex(-2, count)
+                call.setIndex(rowsIndex, count)
+                if wantLines {
+                    call.push(Int64(record.line))
+                    call.setIndex(-2, count)
+                }
             }
         } catch {
             lua_settop(call.L, stackBase)
             throw error
         }
-        return .values(2)
+        return .values(wantLines ? 2 : 1)
     }
 
     /// Refuses text that is not UTF-8 (latin-1 `café` would otherwise be stored as `caf\u{FFFD}`).

@@ -77,6 +77,11 @@ static void check_json(void) {
     expect_error("return json.decode('[1, -2e400]')", "json.decode: number out of range at byte 5");
     expect_value("return json.encode(json.decode('[1e308, 1e-400]'))", "[1e+308,0.0]");
 
+    puts("json: encode errors name the path, however long");
+    expect_error("local t = {} local c = t for i = 1, 199 do c[string.rep('k', 40)] = {} c = c[string.rep('k', 40)] end "
+                 "c.f = print return json.encode(t)", "json.encode: cannot encode a function value at $.kkkk");
+    expect_error("return json.encode({a = {1, 2, {b = '\\xff'}}})", "json.encode: invalid UTF-8 in a string at $.a[3].b");
+
     puts("json: nesting and input bounds");
     expect_error("return json.decode(string.rep('[', 201) .. string.rep(']', 201))", "nesting deeper than 200");
     expect_value("return #json.encode(json.decode(string.rep('[', 200) .. string.rep(']', 200)))", "400");

@@ -46,7 +46,8 @@ import CoClickAPI
         // Excel's "CSV UTF-8" starts with EF BB BF: without it dropped, the first column would be
         // named "\u{FEFF}user" and every row would lack a user.
         #expect(try eval("""
-            local rows, lines = csv.decode('\\xEF\\xBB\\xBFuser,note\\r\\nal,"two\\r\\nlines"\\r\\n\\r\\nbo,caf\\xC3\\xA9\\r\\n')
+            assert(select('#', csv.decode('a\\n1\\n')) == 1, "lines only when asked")
+            local rows, lines = csv.decode('\\xEF\\xBB\\xBFuser,note\\r\\nal,"two\\r\\nlines"\\r\\n\\r\\nbo,caf\\xC3\\xA9\\r\\n', {lines = true})
             return #rows, rows[1].user, rows[1].note, rows[2].user, rows[2].note, lines[1], lines[2], #lines
             """) == [.integer(2), .string("al"), .string("two\r\nlines"), .string("bo"), .string("café"),
                      .integer(2), .integer(5), .integer(2)])

@@ -37,7 +37,7 @@ else
   file:close()
 end
 
-local ok, rows, lines = pcall(csv.decode, text)
+local ok, rows, lines = pcall(csv.decode, text, {lines = true})
 if not ok then usage(("%s: %s"):format(path, tostring(rows))) end
 
 local function cell(row, name)
