@@ -6,6 +6,9 @@
 // stdout and it failed, they raise "cannot write standard output: <reason>" (os.exit exits 74),
 // and every later write to stdout raises at once without writing. The host checks the same
 // state once more at its end (clua_stdout_failure), which catches what the final flush loses.
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "CLuaSupport.h"
 #include <errno.h>
 #include <stdatomic.h>
