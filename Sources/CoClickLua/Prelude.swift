@@ -18,6 +18,10 @@ local MAX_ITEMS = 100        -- items or fields shown per table by pp
 local MAX_LINES = 400        -- lines shown by pp
 local MAX_CELL = 40          -- characters per cell in pp's tables
 local MIN_SHRUNK = 12        -- pp narrows wide columns down to this before dropping any
+-- How much of a value a rendering shows: pp's (for a person at a terminal), or everything (an
+-- eval result going to a file or a pipe, where nothing may be cut).
+local FOLDED = { items = MAX_ITEMS, lines = MAX_LINES, cell = MAX_CELL, fit = true }
+local WHOLE = {}
 
 local function width(s)
   return utf8.len(s) or #s
@@ -207,7 +211,7 @@ end
 
 local render
 
-local function render_table(t, indent, visiting)
+local function render_table(t, indent, visiting, limits)
   if visiting[t] then return "<cycle>" end
   if has_tostring(t) then return tostring(t) end
   if next(t) == nil then return "{}" end
@@ -215,13 +219,15 @@ local function render_table(t, indent, visiting)
   local inner = indent .. "  "
   local result
   if is_records(t) then
-    local text = tabulate(t, nil, { width = terminal_width() - #indent, cell = MAX_CELL })
+    local fit = limits.fit and { width = terminal_width() - #indent, cell = limits.cell } or nil
+    local text
     local n = #t
-    if n > MAX_ITEMS then
+    if limits.items and n > limits.items then
       local head = {}
-      for i = 1, MAX_ITEMS do head[i] = t[i] end
-      text = tabulate(head, default_columns(t), { width = terminal_width() - #indent, cell = MAX_CELL })
-        .. ("\n... (%d more rows)"):format(n - MAX_ITEMS)
+      for i = 1, limits.items do head[i] = t[i] end
+      text = tabulate(head, default_columns(t), fit) .. ("\n... (%d more rows)"):format(n - limits.items)
+    else
+      text = tabulate(t, nil, fit)
     end
     result = indent == "" and text or ("\n" .. text):gsub("\n", "\n" .. inner)
   else
@@ -230,17 +236,18 @@ local function render_table(t, indent, visiting)
     sort(keys, key_order)
     local array = is_array(t)
     local parts, simple, length = {}, true, 0
-    for i = 1, math.min(n, MAX_ITEMS) do
+    local shown = limits.items and math.min(n, limits.items) or n
+    for i = 1, shown do
       local k = keys[i]
       local v = t[k]
-      local text = render(v, inner, visiting)
+      local text = render(v, inner, visiting, limits)
       if text:find("\n", 1, true) then simple = false end
       if not array then text = render_key(k) .. " = " .. text end
       parts[i] = text
       length = length + #text + 2
     end
-    if n > MAX_ITEMS then
-      parts[#parts + 1] = ("... (%d more %s)"):format(n - MAX_ITEMS, array and "items" or "fields")
+    if n > shown then
+      parts[#parts + 1] = ("... (%d more %s)"):format(n - shown, array and "items" or "fields")
     end
     if simple and length + #indent <= 80 then
       result = "{" .. concat(parts, ", ") .. "}"
@@ -252,28 +259,30 @@ local function render_table(t, indent, visiting)
   return result
 end
 
-render = function(v, indent, visiting)
+render = function(v, indent, visiting, limits)
   local t = type(v)
   if t == "string" then return quote(v) end
   if v == json_null then return "json.null" end
-  if t == "table" then return render_table(v, indent, visiting) end
+  if t == "table" then return render_table(v, indent, visiting, limits) end
   return tostring(v)
 end
 
--- The whole rendering of one value, cut to MAX_LINES lines.
-local function render_value(v)
-  local text = render(v, "", {})
-  local lines, count, cut_at = 0, 0, nil
+-- The rendering of one value: folded as pp shows it (cut to MAX_LINES lines), or whole.
+local function render_value(v, limits)
+  limits = limits or FOLDED
+  local text = render(v, "", {}, limits)
+  if not limits.lines then return text end
+  local count, cut_at = 0, nil
   for i in text:gmatch("()\n") do
     count = count + 1
-    if count == MAX_LINES then cut_at = i end
+    if count == limits.lines then cut_at = i end
   end
   if cut_at then
-    return text:sub(1, cut_at - 1) .. ("\n... (%d more lines)"):format(count + 1 - MAX_LINES)
+    return text:sub(1, cut_at - 1) .. ("\n... (%d more lines)"):format(count + 1 - limits.lines)
   end
   return text
 end
-internal.register_render(render_value)
+internal.register_render(function(v) return render_value(v) end)
 
 function pp(...)
   local n = select("#", ...)
@@ -333,5 +342,74 @@ function csv.encode(rows, columns)
   end
   return csv_encode_rows(header, out)
 end
+
+-- The results of eval, -e and api as the command line prints them (-o FORMAT), by the same
+-- renderers scripts use: pp's for pretty, json.encode, csv.encode, tabulate. With `whole`
+-- (standard output is not a terminal) nothing is cut.
+local function is_sequence(v)
+  if type(v) ~= "table" or has_tostring(v) then return false end
+  return next(v) == nil or is_array(v)
+end
+
+local function json_line(v, i)
+  local ok, text = pcall(json.encode, v)
+  if not ok then error(("result %d has no JSON form: %s"):format(i, tostring(text)), 0) end
+  return text .. "\n"
+end
+
+-- An array of tables as it is; one record (a table with string keys) as a single row.
+local function rows_of(v, i, format)
+  if type(v) == "table" and not has_tostring(v) then
+    if next(v) == nil then return {} end
+    if not is_array(v) then return { v } end
+    for r, row in ipairs(v) do
+      if type(row) ~= "table" then
+        error(("-o %s: item %d of result %d is a %s, not a table"):format(format, r, i, type(row)), 0)
+      end
+    end
+    return v
+  end
+  error(("-o %s: result %d is a %s, not an array of tables"):format(format, i, type(v)), 0)
+end
+
+-- As jq -r: a string as it is, anything else as JSON (tostring when it has no JSON form).
+local function raw_text(v)
+  if type(v) == "string" then return v end
+  local ok, text = pcall(json.encode, v)
+  return ok and text or tostring(v)
+end
+
+local OUTPUT = {
+  pretty = function(v, _, whole) return render_value(v, whole and WHOLE or FOLDED) .. "\n" end,
+  json = json_line,
+  ndjson = function(v, i)
+    if not is_sequence(v) then return json_line(v, i) end
+    local out = {}
+    for k, item in ipairs(v) do out[k] = json_line(item, i) end
+    return concat(out)
+  end,
+  csv = function(v, i)
+    local rows = rows_of(v, i, "csv")
+    return #rows == 0 and "" or csv.encode(rows)
+  end,
+  table = function(v, i)
+    local rows = rows_of(v, i, "table")
+    return #rows == 0 and "" or tabulate(rows) .. "\n"
+  end,
+  raw = function(v)
+    if not is_sequence(v) then return raw_text(v) .. "\n" end
+    local out = {}
+    for k, item in ipairs(v) do out[k] = raw_text(item) .. "\n" end
+    return concat(out)
+  end,
+}
+
+internal.register_output(function(format, whole, n, ...)
+  local render_one = OUTPUT[format]
+  if not render_one then error(("unknown output format %q"):format(tostring(format)), 0) end
+  local out = {}
+  for i = 1, n do out[i] = render_one((select(i, ...)), i, whole) end
+  return concat(out)
+end)
 """#
 }
