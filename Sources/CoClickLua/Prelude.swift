@@ -407,6 +407,12 @@ local OUTPUT = {
 internal.register_output(function(format, whole, n, ...)
   local render_one = OUTPUT[format]
   if not render_one then error(("unknown output format %q"):format(tostring(format)), 0) end
+  -- One CSV text holds one table: further results (list's page info, say) would make it unreadable.
+  if format == "csv" and n > 1 then
+    io.stderr:write(("coclick: -o csv prints the first result only; %d more not printed "
+      .. "(parentheses around the expression keep only the first)\n"):format(n - 1))
+    n = 1
+  end
   local out = {}
   for i = 1, n do out[i] = render_one((select(i, ...)), i, whole) end
   return concat(out)

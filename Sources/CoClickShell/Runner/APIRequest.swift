@@ -101,7 +101,12 @@ public struct APIRequest: Sendable, Equatable {
             s.push(target)
             if let body { s.push(body) } else { s.pushNil() }
         }
-        return try state.callAndRender(base: base, arguments: 2, format: format, whole: whole, firstOnly: true)
+        do {
+            return try state.callAndRender(base: base, arguments: 2, format: format, whole: whole, firstOnly: true)
+        } catch var error as LuaError {
+            error.traceback = nil  // the chunk is coclick's own: a traceback would show only its call
+            throw error
+        }
     }
 }
 
