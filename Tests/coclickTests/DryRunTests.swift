@@ -98,12 +98,16 @@ import Testing
     @Test func helpDocumentsTheNewBindings() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["eval", "help(); help(coclick.api.get); help(coclick.api.post)"],
-                                        environment: home.environment(["COLUMNS": "200"]))
-        #expect(run.status == 0, "\(run.summary)")
-        #expect(run.stdout.contains("coclick.api.get(path [, {query=, page=, per=, paginate=}])"))
-        #expect(run.stdout.contains("coclick.api.post(path, body)"))
-        #expect(run.stdout.contains("paginate  true: every page"))
-        #expect(run.stdout.contains("with --dry-run nothing is sent"))
+        let terminal = try PseudoTerminal([], environment: home.environment(["COLUMNS": "200"]))
+        try terminal.expect("> ")
+        terminal.send("help(coclick.api.get)\r")
+        try terminal.expect("coclick.api.get(path [, {query=, page=, per=, paginate=}])")
+        try terminal.expect("paginate  true: every page")
+        terminal.send("help(coclick.api.post)\r")
+        try terminal.expect("with --dry-run nothing is sent")
+        terminal.send("help()\r")
+        try terminal.expect("coclick.api.post(path, body)")
+        terminal.send("\u{4}")
+        #expect(try terminal.waitForExit() == 0)
     }
 }
