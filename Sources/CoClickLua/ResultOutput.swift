@@ -24,17 +24,11 @@ enum ResultOutput {
 }
 
 extension LuaState {
-    /// Runs `code` as `eval` does: as `return CODE` when that compiles (so `1+1` prints 2, as
-    /// in the REPL), else as it is; returns its results rendered in `format`. With `whole`,
-    /// nothing is cut (standard output is not a terminal).
+    /// Runs `code` and returns its results rendered in `format`. With `whole`, nothing is cut
+    /// (standard output is not a terminal).
     public func evaluate(_ code: String, chunkName: String, output format: OutputFormat, whole: Bool) throws -> String {
-        let expression = "return " + code
         let base = lua_gettop(L)
-        do {
-            try load(expression, chunkName: chunkName)
-        } catch {
-            try load(code, chunkName: chunkName)
-        }
+        try load(code, chunkName: chunkName)
         return try callAndRender(base: base, arguments: 0, format: format, whole: whole)
     }
 

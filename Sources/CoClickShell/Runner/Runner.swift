@@ -49,7 +49,8 @@ public enum Runner {
             case .file(let path, let arguments):
                 _ = try session.state.run(file: path, arguments: arguments)
             case .eval(let code):
-                output = try session.state.evaluate(code, chunkName: "=(command line)",
+                // Tried as `return CODE` first, as the REPL does: `coclick eval '1+1'` prints 2.
+                output = try session.state.evaluate(LuaSession(state: session.state).firstChunk(code), chunkName: "=(command line)",
                                                     output: options.outputFormat(default: .pretty), whole: whole)
             case .api(let request):
                 output = try request.run(in: session.state, format: options.outputFormat(default: .json), whole: whole)
