@@ -93,6 +93,11 @@ import Testing
                                         environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "id,alpha,custom_data,zeta\r\na,\"x,y\",\"{\"\"n\"\":1}\",true\r\n", "\(run.summary)")
+
+        // One CSV text holds one table: a second result (list's page info) is left out, and said so.
+        let two = try BinaryRun.coclick(["-o", "csv", "eval", "{{id = 'a'}}, {page = 1}"], environment: home.environment())
+        #expect(two.status == 0 && two.stdout == "id\r\na\r\n", "\(two.summary)")
+        #expect(two.stderr.contains("-o csv prints the first result only; 1 more not printed"), "\(two.summary)")
     }
 
     @Test func tableRawAndPrettyKeepEveryIdWhole() async throws {
