@@ -58,6 +58,10 @@ import Testing
              "-f", "cobrowsing_url=https://shop.example.com/"], environment: environment)
         let body = try home.script("meeting.json", #"{"user": "\#(user)", "starts_at": "2030-01-03T10:00:00+01:00", "cobrowsing_url": "https://shop.example.com/", "custom_data": {"n": 7}}"#)
         let fromInput = try await BinaryRun.coclickOffPool(["api", "POST", "/meetings", "--input", body], environment: environment)
+        let fromStandardInput = try await BinaryRun.coclickOffPool(
+            ["api", "POST", "/meetings", "--input", "-", "-o", "raw"],
+            stdin: #"{"user": "\#(user)", "starts_at": 1924941600, "cobrowsing_url": "https://shop.example.com/"}"#,
+            environment: environment)
         let refused = try await BinaryRun.coclickOffPool(["api", "POST", "/meetings", "-f", "user=nobody@example.com"],
                                                          environment: environment)
         let stats = server.stats
@@ -70,7 +74,9 @@ import Testing
         let second = try #require(try JSONSerialization.jsonObject(with: Data(fromInput.stdout.utf8)) as? [String: Any])
         #expect((second["custom_data"] as? [String: Any])?["n"] as? Int == 7)
         #expect(refused.status == 1 && refused.stderr.contains("CoClick 422: user: User must exist"), "\(refused.summary)")
-        #expect(stats.meetingsCreated == 2 && stats.validationFailures == 1, "\(stats)")
+        #expect(fromStandardInput.status == 0 && fromStandardInput.stdout.contains(#""user":"\#(user)""#),
+                "\(fromStandardInput.summary)")
+        #expect(stats.meetingsCreated == 3 && stats.validationFailures == 1 && stats.writes == 4, "\(stats)")
     }
 
     @Test func luaGetAndPostReturnBodyStatusAndHeaders() async throws {

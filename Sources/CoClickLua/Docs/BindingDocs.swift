@@ -1,7 +1,7 @@
 /// The one table of documentation of the Lua API (SPEC, "The Lua API"): `help()` lists it,
 /// `help(f)` shows an entry, and Tab completion offers its names.
 public enum BindingDocs {
-    private static let query = BindingDoc.Field("q", "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is")
+    private static let query = BindingDoc.Field("q", "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is; a status outside scheduled, in_progress, closed, cancelled draws a warning (and is sent)")
     private static let per = BindingDoc.Field("per", "meetings per page requested (default 20)")
     private static let limit = BindingDoc.Field("limit", "stop after this many meetings")
     private static let full = BindingDoc.Field("full", "true: full meetings, their details fetched concurrently ahead of the script")
