@@ -156,6 +156,25 @@ import Testing
         #expect(try terminal.waitForExit() == 0)
     }
 
+    @Test func eachFormatOnOtherShapes() throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        func run(_ format: String, _ code: String) throws -> String {
+            let run = try BinaryRun.coclick(["-o", format, "eval", code], environment: home.environment())
+            #expect(run.status == 0, "\(format) \(code): \(run.summary)")
+            return run.stdout
+        }
+        // ndjson: an array's items a line each; anything else one line; an empty array nothing.
+        #expect(try run("ndjson", "{1, 'two', {3}}, {a = 1}, {}") == "1\n\"two\"\n[3]\n{\"a\":1}\n")
+        // raw: strings as they are, other values as JSON, an array's items a line each.
+        #expect(try run("raw", "{'a b', 2, {c = true}}, 'x\\ty'") == "a b\n2\n{\"c\":true}\nx\ty\n")
+        // table and csv: one record is one row; an empty array prints nothing.
+        #expect(try run("table", "{user = 'u', id = 'i', n = 10}") == "id  user   n\n--  ----  --\ni   u     10\n")
+        #expect(try run("csv", "{}") == "")
+        // pretty: pp's rendering, one result a line.
+        #expect(try run("pretty", "1, 'a', {x = {1, 2}}") == "1\n\"a\"\n{x = {1, 2}}\n")
+    }
+
     @Test func formatsThatNeedTablesRefuseOthers() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
