@@ -1,4 +1,7 @@
 import CoClickSandbox
+import Hummingbird
+import Logging
+import NIOCore
 import Foundation
 import Testing
 
@@ -139,5 +142,90 @@ import Testing
             let run = try BinaryRun.coclick(arguments, environment: home.environment())
             #expect(run.status == 2, "\(arguments): \(run.summary)")
         }
+    }
+}
+
+/// An API on 127.0.0.1 that echoes secrets back: `/authenticate` issues a fixed token (not
+/// shaped like a JWT, so only exact redaction can hide it), and `GET /api/v1/echo` returns the
+/// request's `Authorization` header and the key in its body and in an `X-Echo` header.
+final class EchoingAPI: Sendable {
+    static let token = "tok-0123456789abcdef0123"
+    let key: String
+    let port: Int
+    private let task: Task<Void, Never>
+    var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
+
+    private init(key: String, port: Int, task: Task<Void, Never>) {
+        self.key = key
+        self.port = port
+        self.task = task
+    }
+
+    static func start(key: String) async throws -> EchoingAPI {
+        let router = Router()
+        router.post("api/v1/authenticate") { _, _ -> Response in
+            let body = #"{"token": "\#(token)", "expires_at": "2099-01-01T00:00:00.000+00:00", "company": "Echo"}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("api/v1/echo") { request, _ -> Response in
+            let authorization = request.headers[.authorization] ?? ""
+            let body = #"{"authorization": "\#(authorization)", "note": "your key is \#(key)"}"#
+            return Response(status: .ok, headers: [.contentType: "application/json", HTTPFields.Element.Name("X-Echo")!: authorization],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        var logger = Logger(label: "echoing-api")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger)
+        let task = Task {
+            try? await app.run()
+            continuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the echoing API did not start"])
+        }
+        return EchoingAPI(key: key, port: port, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+@Suite struct APICommandSecretsTests {
+    @Test func aReplyEchoingTheTokenAndKeyIsScrubbed() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let key = "key-fedcba9876543210fedcba"
+        let api = try await EchoingAPI.start(key: key)
+        let environment = home.environment(["COCLICK_BASE_URL": api.baseURL, "COCLICK_SECRET_ID": "echo-id",
+                                            "COCLICK_SECRET_KEY": key])
+        let cli = try await BinaryRun.coclickOffPool(["-v", "api", "GET", "/echo"], environment: environment)
+        let lua = try await BinaryRun.coclickOffPool(
+            ["-o", "json", "eval", "local body, meta = coclick.api.get('/echo'); return {body = body, echo = meta.headers['x-echo']}"],
+            environment: environment)
+        await api.stop()
+
+        for run in [cli, lua] {
+            #expect(run.status == 0, "\(run.summary)")
+            #expect(run.stdout.contains("[redacted]"), "\(run.summary)")
+            for secret in [EchoingAPI.token, key] {
+                #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret), "\(run.summary)")
+            }
+        }
+        let echoed = try #require(try JSONSerialization.jsonObject(with: Data(lua.stdout.utf8)) as? [String: Any])
+        #expect(echoed["echo"] as? String == "Bearer [redacted]")
+        #expect((echoed["body"] as? [String: Any])?["note"] as? String == "your key is [redacted]")
     }
 }
