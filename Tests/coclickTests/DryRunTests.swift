@@ -81,7 +81,8 @@ import Testing
         let server = try await TestSandbox.start()
         let before = server.stats.requests
         let run = try await BinaryRun.coclickOffPool(
-            ["eval", "return #coclick.meetings.list{q = {status = 'pending'}} + #coclick.meetings.all{q = {status = {'pending', 'closed'}}}"],
+            ["eval", "return #coclick.meetings.list{q = {status = 'pending'}} + #coclick.meetings.all{q = {status = {'pending', 'closed'}}}"
+                + " + #coclick.api.get('/meetings', {query = {q = {status = 'unheard_of'}}})"],
             environment: Examples.environment(home, server))
         let requests = server.stats.requests - before
         let good = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.list{q = {status = 'closed'}}"],
@@ -91,7 +92,8 @@ import Testing
         #expect(run.status == 0, "\(run.summary)")
         let warnings = run.stderr.split(separator: "\n").filter { $0.contains("WARN q.status \"pending\" is not one of scheduled, in_progress, closed, cancelled") }
         #expect(warnings.count == 1, "\(run.stderr)")
-        #expect(requests >= 3, "authentication and both listings were sent: \(requests)")
+        #expect(run.stderr.contains("WARN q.status \"unheard_of\" is not one of"), "coclick.api.get on /meetings too: \(run.stderr)")
+        #expect(requests >= 4, "authentication and the three listings were sent: \(requests)")
         #expect(good.status == 0 && good.stderr.isEmpty, "\(good.summary)")
     }
 

@@ -23,7 +23,7 @@ struct APIBindings {
         var page: Int?, per: Int?, paginate = false
         if let options = try call.optionalTable(2) {
             try call.checkFields(options, allowed: ["query", "page", "per", "paginate"])
-            query = try queryOption(call, options)
+            query = try queryOption(call, options, warnAboutStatus: Self.isMeetingList(path))
             page = try call.integerField(options, "page", atLeast: 1)
             per = try call.integerField(options, "per", atLeast: 1)
             paginate = try call.booleanField(options, "paginate") ?? false
@@ -97,8 +97,15 @@ struct APIBindings {
         return .values(2)
     }
 
+    /// `/meetings` (with or without a query string): its `q` draws the
+    /// status warning the meeting bindings give.
+    static func isMeetingList(_ path: String) -> Bool {
+        let endpoint = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return endpoint == "/meetings" || endpoint == "meetings"
+    }
+
     /// `query`: a table (sent in Rails' nested form, as `q` is) or a string (sent as it is).
-    private func queryOption(_ call: LuaCall, _ options: Int32) throws -> String? {
+    private func queryOption(_ call: LuaCall, _ options: Int32, warnAboutStatus: Bool) throws -> String? {
         let type = call.rawField(options, "query")
         defer { call.pop() }
         switch type {
@@ -109,6 +116,7 @@ struct APIBindings {
                 guard case .object(let fields) = try call.toJSON(-1, path: "query") else {
                     throw LuaArgumentError(argument: options, message: "field 'query': a table of names to values expected")
                 }
+                if warnAboutStatus, let q = fields["q"] { QueryStatusWarning.check(q, call) }
                 return MeetingQuery.encodedParameters(fields)
             } catch let error as LuaBridgeError {
                 throw LuaArgumentError(argument: options, message: "field 'query': \(error.message)")
