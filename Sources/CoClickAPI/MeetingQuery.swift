@@ -26,6 +26,16 @@ public enum MeetingQuery: Sendable, Hashable {
         return pairs.joined(separator: "&")
     }
 
+    /// A table of query parameters in the same nested form, without the `q` around them
+    /// (`{q = {user = "a@b.c"}, per = 5}` -> `per=5&q%5Buser%5D=a%40b.c`), encoded for the wire.
+    public static func encodedParameters(_ fields: [String: JSONValue]) -> String {
+        var pairs: [String] = []
+        for key in fields.keys.sorted() {
+            flatten(fields[key] ?? .null, name: PercentEncoding.encode(key), into: &pairs)
+        }
+        return pairs.joined(separator: "&").replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")
+    }
+
     private static func flatten(_ value: JSONValue, name: String, into pairs: inout [String]) {
         switch value {
         case .object(let object):

@@ -50,6 +50,12 @@ extension LuaState {
             return .none
         })
         s.setField(-2, "register_render")
+        s.push(function: { call in
+            lua_settop(call.L, 1)
+            lua_setfield(call.L, CLUA_REGISTRYINDEX, ResultOutput.outputKey)
+            return .none
+        })
+        s.setField(-2, "register_output")
         s.push(function: { [unowned self] call in
             let level = try call.string(1)
             let message = try call.string(2)

@@ -207,8 +207,9 @@ local function render_key(k)
   return "[" .. tostring(k) .. "]"
 end
 
--- What the rendering under way may show (render_value sets them for one call).
-local limits = { items = MAX_ITEMS, lines = MAX_LINES }
+-- What the rendering under way may show (render_value sets them for one call). `fit` false:
+-- everything, as it is (an eval result going to a file or a pipe, where nothing may be cut).
+local limits = { items = MAX_ITEMS, lines = MAX_LINES, fit = true }
 local width_override
 
 local columns = internal.columns
@@ -262,7 +263,7 @@ render_record = function(t, indent, visiting)
       elseif is_records(v) then
         -- An aligned table below the field, fitted to the room left of the indentation.
         local saved_width = width_override
-        width_override = terminal_width() - #inner
+        width_override = limits.fit and terminal_width() - #inner or nil
         local ok, body = pcall(render, v, "", visiting)
         width_override = saved_width
         if not ok then error(body, 0) end
@@ -323,7 +324,8 @@ local function render_table(t, indent, visiting)
       for i = 1, limits.items do head[i] = t[i] end
     end
     local room = terminal_width() - (indent == "" and 0 or #inner)
-    local text = tabulate(head, default_columns(t), { width = room, cell = MAX_CELL })
+    local fit = limits.fit and { width = room, cell = MAX_CELL } or nil
+    local text = tabulate(head, default_columns(t), fit)
     if text then
       if n > limits.items then text = text .. ("\n... (%d more rows)"):format(n - limits.items) end
       result = indent == "" and text or ("\n" .. text):gsub("\n", "\n" .. inner)
@@ -369,11 +371,15 @@ render = function(v, indent, visiting)
 end
 
 -- The whole rendering of one value, cut to `lines` lines. options (the REPL's): { items = N
--- (rows or fields per table), lines = N, width = N (columns, else the terminal's) }.
+-- (rows or fields per table), lines = N, width = N (columns, else the terminal's) }; or
+-- { whole = true }: nothing cut, folded or narrowed (eval's output to a file or a pipe).
 local function render_value(v, options)
   local saved_limits, saved_width = limits, width_override
-  if type(options) == "table" then
-    limits = { items = tonumber(options.items) or MAX_ITEMS, lines = tonumber(options.lines) or MAX_LINES }
+  if type(options) == "table" and options.whole then
+    limits = { items = math.huge, lines = math.huge, fit = false }
+    width_override = nil
+  elseif type(options) == "table" then
+    limits = { items = tonumber(options.items) or MAX_ITEMS, lines = tonumber(options.lines) or MAX_LINES, fit = true }
     width_override = tonumber(options.width)
   end
   local max_lines = limits.lines
@@ -450,5 +456,79 @@ function csv.encode(rows, columns)
   end
   return csv_encode_rows(header, out)
 end
-"""#
+
+-- The results of eval, -e and api as the command line prints them (-o FORMAT), by the same
+-- renderers scripts use: pp's for pretty, json.encode, csv.encode, tabulate. With `whole`
+-- (standard output is not a terminal) nothing is cut.
+local function is_sequence(v)
+  if type(v) ~= "table" or has_tostring(v) then return false end
+  return next(v) == nil or is_array(v)
+end
+
+local function json_line(v, i)
+  local ok, text = pcall(json.encode, v)
+  if not ok then error(("result %d has no JSON form: %s"):format(i, tostring(text)), 0) end
+  return text .. "\n"
+end
+
+-- An array of tables as it is; one record (a table with string keys) as a single row.
+local function rows_of(v, i, format)
+  if type(v) == "table" and not has_tostring(v) then
+    if next(v) == nil then return {} end
+    if not is_array(v) then return { v } end
+    for r, row in ipairs(v) do
+      if type(row) ~= "table" then
+        error(("-o %s: item %d of result %d is a %s, not a table"):format(format, r, i, type(row)), 0)
+      end
+    end
+    return v
+  end
+  error(("-o %s: result %d is a %s, not an array of tables"):format(format, i, type(v)), 0)
+end
+
+-- As jq -r: a string as it is, anything else as JSON (tostring when it has no JSON form).
+local function raw_text(v)
+  if type(v) == "string" then return v end
+  local ok, text = pcall(json.encode, v)
+  return ok and text or tostring(v)
+end
+
+local OUTPUT = {
+  pretty = function(v, _, whole) return render_value(v, whole and { whole = true } or nil) .. "\n" end,
+  json = json_line,
+  ndjson = function(v, i)
+    if not is_sequence(v) then return json_line(v, i) end
+    local out = {}
+    for k, item in ipairs(v) do out[k] = json_line(item, i) end
+    return concat(out)
+  end,
+  csv = function(v, i)
+    local rows = rows_of(v, i, "csv")
+    return #rows == 0 and "" or csv.encode(rows)
+  end,
+  table = function(v, i)
+    local rows = rows_of(v, i, "table")
+    return #rows == 0 and "" or tabulate(rows) .. "\n"
+  end,
+  raw = function(v)
+    if not is_sequence(v) then return raw_text(v) .. "\n" end
+    local out = {}
+    for k, item in ipairs(v) do out[k] = raw_text(item) .. "\n" end
+    return concat(out)
+  end,
+}
+
+internal.register_output(function(format, whole, n, ...)
+  local render_one = OUTPUT[format]
+  if not render_one then error(("unknown output format %q"):format(tostring(format)), 0) end
+  -- One CSV text holds one table: further results (list's page info, say) would make it unreadable.
+  if format == "csv" and n > 1 then
+    io.stderr:write(("coclick: -o csv prints the first result only; %d more not printed "
+      .. "(parentheses around the expression keep only the first)\n"):format(n - 1))
+    n = 1
+  end
+  local out = {}
+  for i = 1, n do out[i] = render_one((select(i, ...)), i, whole) end
+  return concat(out)
+end)"""#
 }

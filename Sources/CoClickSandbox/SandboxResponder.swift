@@ -33,6 +33,7 @@ struct SandboxResponder: HTTPResponder {
             try? await Task.sleep(for: latency)
         }
         let route = Self.route(method: request.method, path: request.uri.path)
+        if request.method == .post && !route.isAuthentication { endpoints.stats.withLock { $0.writes += 1 } }
         if route.isAuthentication || route.isMeeting, let fault = faults.draw(isAuthentication: route.isAuthentication) {
             endpoints.stats.withLock { $0.faultsInjected += 1 }
             switch fault {

@@ -2,6 +2,8 @@
 public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
     /// Every request received, faulted or not.
     public var requests = 0
+    /// POST requests other than to `/authenticate` (writes: what `--dry-run` must never send).
+    public var writes = 0
     /// Successful `POST /authenticate`.
     public var authentications = 0
     /// `POST /authenticate` answered 401 (a wrong key pair).
@@ -18,7 +20,7 @@ public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
     public init() {}
 
     public var description: String {
-        "requests=\(requests) authentications=\(authentications) rejected=\(rejectedAuthentications) "
+        "requests=\(requests) writes=\(writes) authentications=\(authentications) rejected=\(rejectedAuthentications) "
             + "unauthorized=\(unauthorized) created=\(meetingsCreated) invalid=\(validationFailures) faults=\(faultsInjected)"
     }
 }

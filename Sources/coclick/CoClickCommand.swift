@@ -19,16 +19,17 @@ struct CoClickCommand: ParsableCommand {
             another run; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; n os.exit(n).
             """,
         version: Program.versionLine,
-        subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, APICommand.self, SandboxCommand.self, AuthCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE and print the values it returns (as eval).", valueName: "code"))
     var code: String?
 
     func run() throws {
-        let options = globals.runOptions
+        let options = try outputOptions.applied(to: globals.runOptions)
         let mode: RunMode = code.map { .eval($0) } ?? .standardInput
         throw ExitCode(Runner.run(mode, options: options, deadline: Program.deadline(options), version: Program.version))
     }

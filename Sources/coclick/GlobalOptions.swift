@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Run against a sandbox started in this process (demo data, no key, no network).")
     var sandbox = false
 
+    @Flag(name: .customLong("dry-run"), help: "Reads as usual; every write is checked, logged on standard error, not sent.")
+    var dryRun = false
+
     @Option(help: ArgumentHelp("Bound on the whole run; exit status 124 when it elapses.", valueName: "seconds"))
     var timeout: Double?
 
@@ -45,6 +48,7 @@ struct GlobalOptions: ParsableArguments {
         options.profile = profile
         options.baseURL = baseURL
         options.sandbox = sandbox
+        options.dryRun = dryRun
         options.timeout = timeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
         options.maxMemoryMB = maxMemory
         options.verbose = verbose

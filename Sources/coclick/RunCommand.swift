@@ -39,16 +39,22 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Run a Lua chunk and print the values it returns.",
-        discussion: "Values print one per line: as pp renders them, or as JSON with --json. Same as coclick -e CODE."
+        discussion: """
+            CODE is tried as `return CODE` first, as the REPL does (coclick eval '1+1' prints 2). \
+            Values print one per line: as pp renders them (-o pretty, the default), or in the \
+            format -o names. Nothing is cut when standard output is not a terminal. Same as \
+            coclick -e CODE.
+            """
     )
 
     @OptionGroup var globals: GlobalOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Argument(help: ArgumentHelp("The Lua chunk, e.g. 'return #coclick.meetings.all{}'.", valueName: "code"))
     var code: String
 
     func run() throws {
-        let options = globals.runOptions
+        let options = try outputOptions.applied(to: globals.runOptions)
         throw ExitCode(Runner.run(.eval(code), options: options, deadline: Program.deadline(options), version: Program.version))
     }
 }

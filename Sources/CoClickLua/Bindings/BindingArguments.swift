@@ -54,7 +54,9 @@ extension LuaCall {
         case .string: return .text(stringValue(-1) ?? "")
         case .table:
             do {
-                return .object(try toJSON(-1, path: "q"))
+                let q = try toJSON(-1, path: "q")
+                QueryStatusWarning.check(q, self)
+                return .object(q)
             } catch let error as LuaBridgeError {
                 throw LuaArgumentError(argument: table, message: "field 'q': \(error.message)")
             }

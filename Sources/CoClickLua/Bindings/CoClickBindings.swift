@@ -8,10 +8,12 @@ public enum CoClickBindings {
     /// first API call (and its result kept); an error it throws (no key pair, ...) is raised in Lua
     /// as an error table with kind = "configuration" and message = String(describing: error).
     ///
-    /// The bindings hold the client; the host that made it shuts it down.
-    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient) {
+    /// The bindings hold the client; the host that made it shuts it down. With `dryRun`, writes
+    /// are checked, logged and not sent (`--dry-run`).
+    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil) {
         let clients = ClientHolder(client)
-        MeetingBindings(clients: clients).install(in: state)
+        MeetingBindings(clients: clients, dryRun: dryRun).install(in: state)
+        APIBindings(clients: clients, dryRun: dryRun).install(in: state)
 
         state.register("auth", in: "coclick") { call in
             let client = try clients.get()
@@ -37,6 +39,7 @@ public enum CoClickBindings {
                 try call.checkFields(options, allowed: ["headers"])
                 headers = try Self.headers(call, options)
             }
+            if let dryRun { return try dryRun.postJSON(call, url: url, body: body) }
             let client = try clients.get()
             let reply = try call.blockingAwait { [headers] in
                 try await client.postJSON(url: url, body: body, headers: headers)

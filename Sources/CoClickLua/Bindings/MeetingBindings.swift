@@ -4,6 +4,7 @@ import CoClickAPI
 /// coclick.meetings.list / each / all / get / get_many / create.
 struct MeetingBindings {
     let clients: ClientHolder
+    let dryRun: DryRun?
 
     static let defaultPer = 20
     static let defaultConcurrency = 8
@@ -173,6 +174,7 @@ struct MeetingBindings {
             customData: try call.objectField(t, "custom_data"),
             presenterWaitingRoomIframeURL: try call.stringField(t, "presenter_waiting_room_iframe_url"),
             prospectWaitingRoomIframeURL: try call.stringField(t, "prospect_waiting_room_iframe_url"))
+        if let dryRun { return try dryRun.create(call, new) }
         let client = try clients.get()
         let meeting = try call.blockingAwait { try await client.createMeeting(new) }
         call.push(meeting: MeetingRecord(meeting))

@@ -1,7 +1,7 @@
 /// The one table of documentation of the Lua API (SPEC, "The Lua API"): `help()` lists it,
 /// `help(f)` shows an entry, and Tab completion offers its names.
 public enum BindingDocs {
-    private static let query = BindingDoc.Field("q", "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is")
+    private static let query = BindingDoc.Field("q", "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is; a status outside scheduled, in_progress, closed, cancelled draws a warning (and is sent)")
     private static let per = BindingDoc.Field("per", "meetings per page requested (default 20)")
     private static let limit = BindingDoc.Field("limit", "stop after this many meetings")
     private static let full = BindingDoc.Field("full", "true: full meetings, their details fetched concurrently ahead of the script")
@@ -45,7 +45,7 @@ public enum BindingDocs {
                 .init("presenter_waiting_room_iframe_url", "optional: URL of an iframe in the presenter's waiting room"),
                 .init("prospect_waiting_room_iframe_url", "optional: URL of an iframe in the prospect's waiting room"),
             ],
-            returns: "the created meeting; a validation error (errors by field) when the API refuses it"),
+            returns: "the created meeting; a validation error (errors by field) when the API refuses it; with --dry-run nothing is sent: the meeting with dry_run = true and no id"),
         BindingDoc(
             "coclick.auth", usage: "coclick.auth()",
             "the token's company and expiry (authenticates if needed)",
@@ -74,7 +74,9 @@ public enum BindingDocs {
             "coclick.http.post_json", usage: "coclick.http.post_json(url, value [, {headers=}])",
             "posts JSON to a webhook (chat, alerting)",
             fields: [.init("url", "where to post"), .init("value", "any value json.encode accepts"), .init("headers", "a table of extra request headers")],
-            returns: "the HTTP status and the response body"),
+            returns: "the HTTP status and the response body; with --dry-run nothing is sent: 204 and \"\""),
+        apiGet,
+        apiPost,
         BindingDoc(
             "json.encode", usage: "json.encode(value [, {pretty=true}])",
             "JSON text of a value",

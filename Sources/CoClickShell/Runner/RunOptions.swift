@@ -1,3 +1,5 @@
+import CoClickLua
+
 /// The global options of every command (`--profile`, `--sandbox`, `-v`, ...), with the
 /// process environment they are resolved against.
 public struct RunOptions: Sendable {
@@ -5,6 +7,10 @@ public struct RunOptions: Sendable {
     public var baseURL: String?
     /// Run against a sandbox started in this process (demo data, no key, no network).
     public var sandbox = false
+    /// How eval, -e and api print their results (`-o`); nil: the command's default.
+    public var output: OutputFormat?
+    /// `--dry-run`: reads as usual; writes checked locally, logged on standard error, not sent.
+    public var dryRun = false
     /// Bound on the whole run (`--timeout`): exit status 124 when it elapses.
     public var timeout: Duration?
     /// Cap on the Lua heap (`--max-memory`), in MiB.
@@ -19,6 +25,11 @@ public struct RunOptions: Sendable {
 
     public init(environment: [String: String]) {
         self.environment = environment
+    }
+
+    /// `-o` if given, else JSON with `--json`, else the command's own default.
+    public func outputFormat(default format: OutputFormat) -> OutputFormat {
+        output ?? (json ? .json : format)
     }
 
     var flags: ConfigurationFlags { ConfigurationFlags(profile: profile, baseURL: baseURL) }

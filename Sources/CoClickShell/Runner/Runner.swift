@@ -10,6 +10,8 @@ public enum RunMode: Sendable, Equatable {
     case file(String, arguments: [String])
     /// `coclick eval CODE` / `coclick -e CODE`: the values it returns are printed.
     case eval(String)
+    /// `coclick api METHOD PATH ...`: the body of the reply is printed.
+    case api(APIRequest)
 }
 
 /// Runs a chunk, a script or the REPL in a `Session` on the calling thread (the main thread)
@@ -37,15 +39,21 @@ public enum Runner {
         let runGuard = RunGuard(state: session.state.L, deadline: deadline)
         runGuard.arm()
         var failure: LuaError?
-        var values: [LuaValue] = []
+        var output: String?
+        // Nothing is cut or elided unless a person reads it on a terminal.
+        let whole = !StandardStreams.outputIsTerminal
         do {
             switch mode {
             case .standardInput:
-                values = try session.state.run(file: "-")
+                _ = try session.state.run(file: "-")
             case .file(let path, let arguments):
-                values = try session.state.run(file: path, arguments: arguments)
+                _ = try session.state.run(file: path, arguments: arguments)
             case .eval(let code):
-                values = try session.state.evaluate(code, chunkName: "=(command line)")
+                // Tried as `return CODE` first, as the REPL does: `coclick eval '1+1'` prints 2.
+                output = try session.state.evaluate(LuaSession(state: session.state).firstChunk(code), chunkName: "=(command line)",
+                                                    output: options.outputFormat(default: .pretty), whole: whole)
+            case .api(let request):
+                output = try request.run(in: session.state, format: options.outputFormat(default: .json), whole: whole)
             }
         } catch let error as LuaError {
             failure = error
@@ -63,8 +71,9 @@ public enum Runner {
             StandardStreams.noteReported(failure.message)
             return ExitStatus.of(failure)
         }
-        if case .eval = mode {
-            return printResults(values, json: options.json, session: session)
+        if let output {
+            StandardStreams.writeOutput(output)
+            StandardStreams.flush()
         }
         return ExitStatus.success
     }
@@ -74,24 +83,6 @@ public enum Runner {
         var text = "coclick: " + error.message
         if let traceback = error.traceback, !traceback.isEmpty { text += "\n" + traceback }
         return text
-    }
-
-    /// Prints the values `eval` returned, one per line: `pp`'s rendering, or JSON with `--json`.
-    static func printResults(_ values: [LuaValue], json: Bool, session: Session) -> Int32 {
-        for (index, value) in values.enumerated() {
-            if json {
-                guard let encoded = value.json else {
-                    StandardStreams.flush()
-                    StandardStreams.writeError("coclick: result \(index + 1) is a \(value.type.name), which has no JSON form\n")
-                    return ExitStatus.luaError
-                }
-                StandardStreams.writeOutput(encoded.jsonText() + "\n")
-            } else {
-                StandardStreams.writeOutput(value.rendered + "\n")
-            }
-        }
-        StandardStreams.flush()
-        return ExitStatus.success
     }
 
     private static func runREPL(_ session: Session, version: String) -> Int32 {

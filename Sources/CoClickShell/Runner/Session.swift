@@ -71,7 +71,9 @@ public final class Session {
             if let server = sandbox { _ = try? BlockingTask.run { await server.stop() } }
             throw error
         }
-        SessionBindings.install(in: state, provider: provider)
+        SessionBindings.install(in: state, provider: provider, dryRun: options.dryRun ? DryRun(log: { line in
+            StandardStreams.writeError(redaction.redact(line) + "\n")
+        }) : nil)
     }
 
     /// Resolves without running `secret_key_command` (the key is needed at the first API call
