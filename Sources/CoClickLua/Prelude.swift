@@ -530,5 +530,6 @@ internal.register_output(function(format, whole, n, ...)
   local out = {}
   for i = 1, n do out[i] = render_one((select(i, ...)), i, whole) end
   return concat(out)
-end)"""#
+end)
+"""#
 }
