@@ -14,8 +14,8 @@ public struct REPLSettings: Sendable {
     public var environment: [String: String]
     /// Entries kept in the history file.
     public var historyLimit: Int = 1000
-    /// Hides the run's known secret values (the key, tokens) in text; an entry it would change
-    /// holds one, and is kept out of history.
+    /// Hides the run's known secret values (the key, tokens) in text: in printed results and
+    /// errors; an entry it would change holds one, and is kept out of history.
     public var redact: @Sendable (String) -> String = { $0 }
 
     public init(promptName: String, historyPath: String?, banner: String, environment: [String: String]) {
@@ -133,7 +133,7 @@ public final class REPL {
     private func evaluate(_ chunk: String) {
         switch session.run(chunk) {
         case .values(let rendered):
-            if !rendered.isEmpty { output(LuaSession.display(rendered)) }
+            if !rendered.isEmpty { output(settings.redact(LuaSession.display(rendered))) }
         case .failed(let error):
             report(error)
         }
@@ -141,7 +141,7 @@ public final class REPL {
 
     private func report(_ error: LuaError) {
         flushOutput()
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        FileHandle.standardError.write(Data((settings.redact(error.description) + "\n").utf8))
     }
 
     /// Results go to standard output through C's stdout, the stream Lua's print writes to.

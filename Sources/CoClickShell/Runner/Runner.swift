@@ -23,19 +23,29 @@ public enum Runner {
             StandardStreams.writeError("coclick: cannot open \(path) (\(reason))\n")
             return ExitStatus.usage
         }
+        // Armed before the configuration is read: a FIFO in its place or a slow
+        // secret_key_command is bounded by --timeout too.
+        let runGuard = RunGuard(deadline: deadline)
+        runGuard.arm()
         let session: Session
         switch Session.opened(options) {
         case .success(let opened): session = opened
-        case .failure(let failure): return failure.status
+        case .failure(let failure):
+            _ = runGuard.disarm()
+            return failure.status
         }
         defer { session.close() }
 
         if mode == .standardInput, StandardStreams.inputIsTerminal {
+            // The REPL handles Ctrl-C itself; --timeout bounds unattended runs only.
+            if let stop = runGuard.disarm() {
+                StandardStreams.writeError("coclick: \(RunGuard.message(for: stop))\n")
+                return stop.status
+            }
             return runREPL(session, version: version)
         }
 
-        let runGuard = RunGuard(state: session.state.L, deadline: deadline)
-        runGuard.arm()
+        runGuard.attach(state: session.state.L)
         var failure: LuaError?
         var values: [LuaValue] = []
         do {
@@ -84,9 +94,9 @@ public enum Runner {
                     StandardStreams.writeError("coclick: result \(index + 1) is a \(value.type.name), which has no JSON form\n")
                     return ExitStatus.luaError
                 }
-                StandardStreams.writeOutput(encoded.jsonText() + "\n")
+                StandardStreams.writeOutput(session.redact(encoded.jsonText()) + "\n")
             } else {
-                StandardStreams.writeOutput(value.rendered + "\n")
+                StandardStreams.writeOutput(session.redact(value.rendered) + "\n")
             }
         }
         StandardStreams.flush()
