@@ -56,21 +56,21 @@ import Testing
     }
 
     /// A FIFO in place of the token cache file: an error, not a hang until --timeout.
-    @Test func aFIFOInPlaceOfTheTokenCacheIsAnError() throws {
-        let server = try LoopbackAPI.started(SecretsEchoTests.echo)
-        defer { server.stop() }
+    @Test func aFIFOInPlaceOfTheTokenCacheIsAnError() async throws {
+        let server = try await LoopbackAPI.start(SecretsEchoTests.echo)
+        defer { Task { await server.stop() } }
         let home = try IsolatedHome()
         defer { home.remove() }
         let environment = home.environment(["COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": SecretsEchoTests.secretID,
                                             "COCLICK_SECRET_KEY": SecretsEchoTests.key])
-        var run = try BinaryRun.coclick(["eval", "return coclick.auth().company"], environment: environment)
+        var run = try await BinaryRun.coclickOffPool(["eval", "return coclick.auth().company"], environment: environment)
         #expect(run.status == 0, "\(run.summary)")
         let cache = home.cacheHome.appendingPathComponent("coclick")
         let names = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }
         let file = cache.appendingPathComponent(try #require(names.first)).path
         try FileManager.default.removeItem(atPath: file)
         #expect(mkfifo(file, 0o600) == 0)
-        run = try BinaryRun.coclick(["--timeout", "30", "eval", "return coclick.auth().company"], environment: environment)
+        run = try await BinaryRun.coclickOffPool(["--timeout", "30", "eval", "return coclick.auth().company"], environment: environment)
         #expect(run.status == 5, "\(run.summary)")
         #expect(run.stderr.contains("\(file) is not a regular file"), "\(run.summary)")
     }

@@ -5,8 +5,9 @@ import Testing
 /// /authenticate and on create, a 400, a 404), against every command: run, eval, auth
 /// login/status, the REPL on a terminal, with -v traces. Neither value may appear in any output
 /// stream nor in any file coclick writes (except the key in config.toml's secret_key field and
-/// the token in its cache file, where they belong).
-@Suite struct SecretsEchoTests {
+/// the token in its cache file, where they belong). The server runs in this process: the binary
+/// runs off the concurrency pool, which the server needs.
+@Suite(.serialized) struct SecretsEchoTests {
     static let key = String(repeating: "c0ffee42", count: 8)
     static let wrongKey = String(repeating: "badc0de5", count: 8)
     /// Not JWT-shaped: the generic JWT scrubbing must not be what hides it.
@@ -51,9 +52,9 @@ import Testing
         error(select(2, pcall(calls[3])))
         """
 
-    @Test func echoedSecretsReachNoOutputNorFile() throws {
-        let server = try LoopbackAPI.started(Self.echo)
-        defer { server.stop() }
+    @Test func echoedSecretsReachNoOutputNorFile() async throws {
+        let server = try await LoopbackAPI.start(Self.echo)
+        defer { Task { await server.stop() } }
         let homes = try (0..<3).map { _ in try IsolatedHome() }
         defer { homes.forEach { $0.remove() } }
         var outputs: [(label: String, text: String)] = []
@@ -64,18 +65,18 @@ import Testing
         // 1. The key pair in the environment: a script, eval, a wrong key (echoed by /authenticate).
         let pair = ["COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": Self.secretID, "COCLICK_SECRET_KEY": Self.key]
         let envHome = homes[0]
-        var run = try BinaryRun.coclick(["-v", "run", try envHome.script("echo.lua", Self.script)],
+        var run = try await BinaryRun.coclickOffPool(["-v", "run", try envHome.script("echo.lua", Self.script)],
                                         environment: envHome.environment(pair))
         #expect(run.status == 1, "\(run.summary)")
         // The errors did arrive, scrubbed rather than dropped.
         #expect(run.stdout.contains("user: [REDACTED] must exist"), "\(run.summary)")
         #expect(run.stdout.contains("with key [REDACTED]"), "\(run.summary)")
         record("env run", run)
-        run = try BinaryRun.coclick(["-v", "eval", "return coclick.meetings.get('x')"], environment: envHome.environment(pair))
+        run = try await BinaryRun.coclickOffPool(["-v", "eval", "return coclick.meetings.get('x')"], environment: envHome.environment(pair))
         #expect(run.status != 0, "\(run.summary)")
         #expect(run.stderr.contains("Bearer [REDACTED]"), "\(run.summary)")
         record("env eval", run)
-        run = try BinaryRun.coclick(["-v", "eval", "return coclick.auth()"],
+        run = try await BinaryRun.coclickOffPool(["-v", "eval", "return coclick.auth()"],
                                     environment: envHome.environment(pair.merging(
                                         // A cache of its own: the token cached above would spare the authentication.
                                         ["COCLICK_SECRET_KEY": Self.wrongKey, "XDG_CACHE_HOME": envHome.root.path + "/cache-wrong"]) { $1 }))
@@ -86,16 +87,16 @@ import Testing
         // 2. auth login (a wrong key first), status, a run with the stored profile.
         let loginHome = homes[1]
         let login = ["-v", "auth", "login", "--base-url", server.baseURL, "--secret-id", Self.secretID]
-        run = try BinaryRun.coclick(login, stdin: Self.wrongKey + "\n", environment: loginHome.environment())
+        run = try await BinaryRun.coclickOffPool(login, stdin: Self.wrongKey + "\n", environment: loginHome.environment())
         #expect(run.status != 0, "\(run.summary)")
         record("login wrong key", run)
-        run = try BinaryRun.coclick(login, stdin: Self.key + "\n", environment: loginHome.environment())
+        run = try await BinaryRun.coclickOffPool(login, stdin: Self.key + "\n", environment: loginHome.environment())
         #expect(run.status == 0, "\(run.summary)")
         record("login", run)
-        run = try BinaryRun.coclick(["-v", "auth", "status"], environment: loginHome.environment())
+        run = try await BinaryRun.coclickOffPool(["-v", "auth", "status"], environment: loginHome.environment())
         #expect(run.status == 0, "\(run.summary)")
         record("status", run)
-        run = try BinaryRun.coclick(["-v", "--json", "run", try loginHome.script("echo.lua", Self.script)],
+        run = try await BinaryRun.coclickOffPool(["-v", "--json", "run", try loginHome.script("echo.lua", Self.script)],
                                     environment: loginHome.environment())
         #expect(run.status == 1, "\(run.summary)")
         record("profile run", run)
@@ -111,23 +112,29 @@ import Testing
             secret_key_command = "cat \(keyFile)"
 
             """)
-        let terminal = try PseudoTerminal(["-v"], environment: replHome.environment(["TERM": "dumb"]))
-        try terminal.expect("default> ")
         let typed = "k = \"\(Self.key)\""
-        terminal.send(typed + "\r")
-        try terminal.expect("default> ")
-        terminal.send("k\r")
-        try terminal.expect("[REDACTED]")
-        terminal.send("error(\"boom \" .. k)\r")
-        try terminal.expect("boom [REDACTED]")
-        terminal.send("coclick.meetings.create{user = 'x@example.com', starts_at = '2030-01-01T10:00:00Z'}\r")
-        try terminal.expect("must exist")
-        terminal.send("coclick.meetings.get('x')\r")
-        try terminal.expect("Bearer [REDACTED]")
-        terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let environment = replHome.environment(["TERM": "dumb"])
+        // Each expect fails (throws) unless coclick printed the scrubbed text.
+        let (screen, status) = try await offPool { () throws -> (String, Int32) in
+            let terminal = try PseudoTerminal(["-v"], environment: environment)
+            try terminal.expect("default> ")
+            terminal.send(typed + "\r")
+            try terminal.expect("default> ")
+            terminal.send("k\r")
+            try terminal.expect("[REDACTED]")
+            terminal.send("error(\"boom \" .. k)\r")
+            try terminal.expect("boom [REDACTED]")
+            terminal.send("coclick.meetings.create{user = 'x@example.com', starts_at = '2030-01-01T10:00:00Z'}\r")
+            try terminal.expect("must exist")
+            terminal.send("coclick.meetings.get('x')\r")
+            try terminal.expect("Bearer [REDACTED]")
+            terminal.send("\u{4}")
+            let status = try terminal.waitForExit()
+            return (terminal.output, status)
+        }
+        #expect(status == 0)
         // The terminal echoes what was typed; what coclick printed is the rest.
-        outputs.append(("REPL", terminal.output.replacingOccurrences(of: typed, with: "<typed>")))
+        outputs.append(("REPL", screen.replacingOccurrences(of: typed, with: "<typed>")))
 
         let secrets = [("key", Self.key), ("wrong key", Self.wrongKey), ("token", Self.token)]
         for (label, text) in outputs {

@@ -3,6 +3,14 @@ import Hummingbird
 import Logging
 import NIOCore
 
+/// Runs blocking work (a terminal session) on a thread of its own: the test's concurrency pool
+/// thread stays free for the in-process server the child talks to. Expectations belong after it.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
+
 /// A small HTTP server of the tests' own on 127.0.0.1, answering every request with what
 /// `respond` says: a CoClick look-alike that misbehaves on purpose (echoes secrets, redirects).
 /// It logs each request it receives, so a test can wait for one or assert that none came.
@@ -76,32 +84,10 @@ final class LoopbackAPI: Sendable {
         return LoopbackAPI(port: port, task: task, log: log)
     }
 
-    /// `start` from a test that is not async (the binary's tests block on the child).
-    static func started(_ respond: @escaping @Sendable (Request) -> Reply) throws -> LoopbackAPI {
-        let box = StartBox()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { box.result = .success(try await start(respond)) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try box.result!.get()
+    func stop() async {
+        task.cancel()
+        await task.value
     }
-
-    func stop() {
-        let done = DispatchSemaphore(value: 0)
-        let task = self.task
-        Task.detached {
-            task.cancel()
-            await task.value
-            done.signal()
-        }
-        done.wait()
-    }
-}
-
-private final class StartBox: @unchecked Sendable {
-    var result: Result<LoopbackAPI, any Error>?
 }
 
 /// Requests received, behind a lock (the router's handler runs on the server's tasks).
