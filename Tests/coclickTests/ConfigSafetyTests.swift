@@ -4,7 +4,10 @@ import Testing
 /// Configuration that others could have written is refused (as ssh refuses it); only regular
 /// files are read; `--timeout` and signals bound the run from its first instant, and a
 /// `secret_key_command` never outlives the run.
-@Suite struct ConfigSafetyTests {
+@Suite(.serialized) struct ConfigSafetyTests {
+    // The commands send their standard error to /dev/null: a survivor holding coclick's would
+    // keep the harness reading after coclick exits, hanging the test instead of failing it.
+
     /// A profile whose secret_key_command leaves a marker when it runs.
     private func home(command: String, configMode: Int = 0o600) throws -> (IsolatedHome, config: String) {
         let home = try IsolatedHome()
@@ -79,7 +82,7 @@ import Testing
     @Test func timeoutEndsASlowSecretKeyCommandAndItsGroup() throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let (home, _) = try home(command: "sleep 100 & echo $! > \(pidFile); wait")
+        let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
         defer { home.remove() }
         let run = try BinaryRun.coclick(["--timeout", "1", "eval", "return 1"], environment: home.environment())
         #expect(run.status == 124, "\(run.summary)")
@@ -92,7 +95,7 @@ import Testing
     @Test func sigtermEndsASlowSecretKeyCommandAndItsGroup() throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let (home, _) = try home(command: "sleep 100 & echo $! > \(pidFile); wait")
+        let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
         defer { home.remove() }
         let process = Process()
         process.executableURL = BuiltBinary.url
@@ -115,7 +118,7 @@ import Testing
     @Test func aBackgroundJobOfTheCommandIsKilled() throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let (home, _) = try home(command: "sleep 100 & echo $! > \(pidFile); echo the-key")
+        let (home, _) = try home(command: "sleep 1000 2>/dev/null & echo $! > \(pidFile); echo the-key")
         defer { home.remove() }
         let run = try BinaryRun.coclick(["--timeout", "20", "eval", "return 1"], environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
