@@ -15,6 +15,8 @@ let package = Package(
         // The sandbox's HTTP server (CoClickSandbox).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // TLS settings of the client: extra trusted roots (SSL_CERT_FILE / SSL_CERT_DIR).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // config.toml: a maintained TOML parser instead of a hand-written one.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
@@ -49,6 +51,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

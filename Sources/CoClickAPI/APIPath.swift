@@ -61,6 +61,6 @@ public struct APIPath: Sendable, Hashable {
     /// A webhook URL as logs show it: scheme, host and port, the rest hidden (a webhook's path
     /// is often its secret).
     public static func redactedWebhook(_ url: String) -> String {
-        AttemptFailure.hostPart(url) + "/[redacted]"
+        AttemptFailure.hostPart(url) + "/" + Redactor.placeholder
     }
 }

@@ -20,7 +20,7 @@ extension CoClickClient {
         guard case .array(let elements) = json else {
             throw CoClickError(.decode, status: exchange.status,
                                message: "list meetings: expected a JSON array, got \(json.typeName)",
-                               bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redactor.scrub))
+                               bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redaction.current.redact))
         }
         var items: [MeetingSummary] = []
         items.reserveCapacity(elements.count)
@@ -112,7 +112,7 @@ extension CoClickClient {
         }
         let spec = HTTPRequestSpec(method: .POST, url: url, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                                    body: body.jsonData(), bodyLimit: configuration.maxWebhookResponseBytes,
-                                   truncate: true, retry: .none, tracedURL: AttemptFailure.hostPart(url) + "/[redacted]")
+                                   truncate: true, retry: .none, tracedURL: AttemptFailure.hostPart(url) + "/" + Redactor.placeholder)
         let exchange = try await transport.send(spec)
         return (exchange.status, String(decoding: exchange.body, as: UTF8.self))
     }

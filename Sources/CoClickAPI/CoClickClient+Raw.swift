@@ -26,15 +26,16 @@ extension CoClickClient {
         let what = "\(method.rawValue) \(target.relative)"
         let exchange = try await authorized(method, url: target.url(adding: query), headers: headers,
                                             body: body.map { $0.jsonData() }, what: what)
-        let secrets = redactor.secrets + [(try? await tokens.token())?.value].compactMap { $0 }
+        // The run's one redactor knows the key and every token issued (the one just used too).
+        let redactor = redaction.current
         var decoded: JSONValue?
         if !exchange.body.isEmpty {
-            decoded = try json(exchange, what: what).replacingSecrets(secrets)
+            decoded = try json(exchange, what: what).redacted(by: redactor)
         }
         var fields: [String: String] = [:]
         for (name, value) in exchange.headers {
             let key = name.lowercased()
-            let clean = JSONValue.string(value).replacingSecrets(secrets).stringValue ?? ""
+            let clean = redactor.redact(value)
             fields[key] = fields[key].map { $0 + ", " + clean } ?? clean
         }
         return APIReply(status: exchange.status, headers: fields, body: decoded)
@@ -42,24 +43,15 @@ extension CoClickClient {
 }
 
 extension JSONValue {
-    /// The value with every occurrence of a secret in its strings (keys included) replaced by
-    /// `[redacted]`.
-    func replacingSecrets(_ secrets: [String]) -> JSONValue {
-        let secrets = secrets.filter { $0.count >= 4 }
-        guard !secrets.isEmpty else { return self }
-        func clean(_ text: String) -> String {
-            var out = text
-            for secret in secrets where out.contains(secret) {
-                out = out.replacingOccurrences(of: secret, with: "[redacted]")
-            }
-            return out
-        }
+    /// The value with every secret the redactor knows hidden in its strings (keys included).
+    func redacted(by redactor: Redactor) -> JSONValue {
+        guard !redactor.isEmpty else { return self }
         func walk(_ value: JSONValue) -> JSONValue {
             switch value {
-            case .string(let s): return .string(clean(s))
+            case .string(let s): return .string(redactor.redact(s))
             case .array(let items): return .array(items.map(walk))
             case .object(let fields):
-                return .object(Dictionary(fields.map { (clean($0.key), walk($0.value)) }, uniquingKeysWith: { first, _ in first }))
+                return .object(Dictionary(fields.map { (redactor.redact($0.key), walk($0.value)) }, uniquingKeysWith: { first, _ in first }))
             default: return value
             }
         }

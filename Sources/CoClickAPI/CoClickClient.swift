@@ -9,19 +9,25 @@ public final class CoClickClient: Sendable {
     let tokens: TokenProvider
     let tokenStore: any TokenStore
     let tokenKey: TokenKey
-    let redactor: Redactor
+    /// The run's secrets: the key from the start, each token as soon as it is issued or read
+    /// from the store. Every error the client throws is scrubbed with it where it is made.
+    public let redaction: Redaction
 
+    /// - Parameter redaction: shared with the caller's output paths (pass the run's own, which
+    ///   may know the key already); the client adds the key and every token it obtains.
     public init(configuration: CoClickConfiguration, tokenStore: any TokenStore = MemoryTokenStore(),
-                trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil) {
+                redaction: Redaction = Redaction(), trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil) {
         self.configuration = configuration
         let transport = HTTPTransport(configuration: configuration, trace: trace)
         self.transport = transport
+        if let credentials = configuration.credentials { redaction.add(credentials.secretKey) }
+        self.redaction = redaction
+        let tokenStore = RedactingTokenStore(base: tokenStore, redaction: redaction)
         self.tokenStore = tokenStore
         let key = TokenKey(profile: configuration.profile, baseURL: configuration.baseURL,
                            secretID: configuration.credentials?.secretID ?? "")
         self.tokenKey = key
-        self.redactor = Redactor(secrets: configuration.credentials.map { [$0.secretKey] } ?? [])
-        let authenticator = Authenticator(configuration: configuration, transport: transport)
+        let authenticator = Authenticator(configuration: configuration, transport: transport, redaction: redaction)
         self.tokens = TokenProvider(key: key, store: tokenStore, margin: configuration.tokenRenewalMargin,
                                     authenticate: { try await authenticator.authenticate() })
     }
@@ -61,7 +67,12 @@ public final class CoClickClient: Sendable {
                                        headers: headers + [("Authorization", "Bearer \(token.value)")],
                                        body: body, bodyLimit: configuration.maxBodyBytes, retry: configuration.retry,
                                        tracedURL: tracedURL)
-            let exchange = try await transport.send(spec)
+            let exchange: HTTPExchange
+            do {
+                exchange = try await transport.send(spec)
+            } catch let error as CoClickError {
+                throw error.redacted(by: redaction.current)
+            }
             if exchange.status == 401 {
                 if renewed {
                     throw CoClickError(.unauthorized, status: 401,
@@ -71,7 +82,7 @@ public final class CoClickClient: Sendable {
                 renewed = true
                 continue
             }
-            let scrub = Redactor(secrets: redactor.secrets + [token.value]).scrub
+            let scrub = redaction.current.redact
             if let error = ResponseClassifier.error(status: exchange.status, body: exchange.body,
                                                     contentType: exchange.contentType, scrub: scrub) {
                 throw error
@@ -106,7 +117,7 @@ public final class CoClickClient: Sendable {
             return try JSONParser.parse(exchange.body)
         } catch {
             var failure = ResponseClassifier.notJSON(status: exchange.status, body: exchange.body,
-                                                     contentType: exchange.contentType, what: what, scrub: redactor.scrub)
+                                                     contentType: exchange.contentType, what: what, scrub: redaction.current.redact)
             // Say what was wrong where ("nesting deeper than 512 at byte 6145"); not for an HTML page.
             if !ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType) {
                 failure.message += ": \(error)"
@@ -120,6 +131,7 @@ public final class CoClickClient: Sendable {
 struct Authenticator: Sendable {
     let configuration: CoClickConfiguration
     let transport: HTTPTransport
+    let redaction: Redaction
 
     func authenticate() async throws -> Token {
         guard let credentials = configuration.credentials else {
@@ -149,8 +161,9 @@ struct Authenticator: Sendable {
             throw CoClickError(.unauthorized, status: exchange.status,
                                message: "authentication rejected: check the secret ID and secret key")
         }
+        // A 422 may echo the key in its `errors`: scrubbed (validation errors included) here.
         if var error = ResponseClassifier.error(status: exchange.status, body: exchange.body,
-                                                contentType: exchange.contentType, scrub: { _ in "" }) {
+                                                contentType: exchange.contentType, scrub: redaction.current.redact) {
             error.bodyExcerpt = nil
             error.message = "authenticate: " + error.message
             throw error
@@ -160,6 +173,8 @@ struct Authenticator: Sendable {
                                message: ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
                                    ? "authenticate: got an HTML page instead of JSON" : "authenticate: response is not valid JSON")
         }
-        return try Token(authenticationResponse: json, baseURL: configuration.baseURL)
+        let token = try Token(authenticationResponse: json, baseURL: configuration.baseURL)
+        redaction.add(token.value)
+        return token
     }
 }

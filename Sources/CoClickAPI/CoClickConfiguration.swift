@@ -20,6 +20,9 @@ public struct CoClickConfiguration: Sendable {
     public var tokenRenewalMargin: Duration = .seconds(60)
     /// Sent as `User-Agent`.
     public var userAgent: String = "coclick"
+    /// Roots trusted besides the system's (`SSL_CERT_FILE`, `SSL_CERT_DIR`): a company proxy.
+    /// Certificates are always verified; this only widens whom they may be issued by.
+    public var extraTrustRoots = ExtraTrustRoots()
 
     public init(baseURL: String = CoClickConfiguration.defaultBaseURL, credentials: Credentials? = nil) {
         self.baseURL = Self.normalize(baseURL)

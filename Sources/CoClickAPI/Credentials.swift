@@ -8,13 +8,13 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
         self.secretKey = secretKey
     }
 
-    public var description: String { "Credentials(secretID: \(secretID), secretKey: [redacted])" }
+    public var description: String { "Credentials(secretID: \(secretID), secretKey: \(Redactor.placeholder))" }
     public var debugDescription: String { description }
 }
 
 // `dump()` and `Mirror`-based printers walk stored properties; show the key only redacted.
 extension Credentials: CustomReflectable {
     public var customMirror: Mirror {
-        Mirror(self, children: ["secretID": secretID, "secretKey": "[redacted]"])
+        Mirror(self, children: ["secretID": secretID, "secretKey": Redactor.placeholder])
     }
 }

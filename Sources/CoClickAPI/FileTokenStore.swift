@@ -32,7 +32,7 @@ public struct FileTokenStore: TokenStore {
     }
 
     public func load(_ key: TokenKey) async throws -> Token? {
-        readCached(key)
+        try readCached(key)
     }
 
     public func renew(_ key: TokenKey, margin: Duration, rejected: String?,
@@ -41,7 +41,7 @@ public struct FileTokenStore: TokenStore {
         let lock = try await FileLock.acquire(path: path(for: key) + ".lock", timeout: lockTimeout)
         defer { lock.release() }
         // Another process may have renewed while this one waited for the lock.
-        if let cached = readCached(key), cached.isUsable(for: key, margin: margin, rejected: rejected) {
+        if let cached = try readCached(key), cached.isUsable(for: key, margin: margin, rejected: rejected) {
             return cached
         }
         let token = try await authenticate()
@@ -59,10 +59,17 @@ public struct FileTokenStore: TokenStore {
 
     // MARK: - Files
 
-    private func readCached(_ key: TokenKey) -> Token? {
-        let fd = open(path(for: key), O_RDONLY | O_CLOEXEC)
+    /// - Throws: when the cache file is not a regular file (a FIFO would block the read).
+    private func readCached(_ key: TokenKey) throws -> Token? {
+        let file = path(for: key)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CoClickError(.network, message: "token cache: \(file) is not a regular file (a FIFO or a device?): remove it")
+        }
         var bytes = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
         while total < bytes.count {

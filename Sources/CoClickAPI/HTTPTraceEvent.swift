@@ -41,7 +41,7 @@ public struct HTTPTraceEvent: Sendable, CustomStringConvertible {
         if let schemeEnd = result.range(of: "://"),
            let at = result[schemeEnd.upperBound...].firstIndex(of: "@"),
            !result[schemeEnd.upperBound..<at].contains("/") {
-            result.replaceSubrange(schemeEnd.upperBound..<at, with: "[redacted]")
+            result.replaceSubrange(schemeEnd.upperBound..<at, with: Redactor.placeholder)
         }
         guard let q = result.firstIndex(of: "?") else { return Redactor.scrubJWTs(result) }
         let base = result[..<q]
@@ -49,7 +49,7 @@ public struct HTTPTraceEvent: Sendable, CustomStringConvertible {
             guard let eq = item.firstIndex(of: "=") else { return String(item) }
             let name = item[..<eq].lowercased()
             if secretLookingNames.contains(where: { name.contains($0) }) {
-                return "\(item[..<eq])=[redacted]"
+                return "\(item[..<eq])=\(Redactor.placeholder)"
             }
             return String(item)
         }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A response read in full (within the size limit).
 struct HTTPExchange: Sendable {
@@ -47,6 +48,13 @@ final class HTTPTransport: Sendable {
         config.connectionPool.retryConnectionEstablishment = false
         // A redirect could carry the bearer token to another host.
         config.redirectConfiguration = .disallow
+        // Certificates are always verified, against the system's roots and any extra ones.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        if !configuration.extraTrustRoots.certificates.isEmpty {
+            tls.additionalTrustRoots = [.certificates(configuration.extraTrustRoots.certificates)]
+        }
+        config.tlsConfiguration = tls
         // NIO's ClientBootstrap sets TCP_NODELAY on every connection (no Nagle stalls).
         self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
         self.requestTimeout = configuration.requestTimeout

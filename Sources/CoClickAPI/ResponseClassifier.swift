@@ -6,8 +6,11 @@ enum ResponseClassifier {
     static func error(status: Int, body: Data, contentType: String?, scrub: (String) -> String) -> CoClickError? {
         let json = try? JSONValue.parse(body)
         let excerpt = excerpt(body, scrub: scrub)
-        if let errors = json?["errors"].flatMap(validationErrors), !errors.isEmpty,
+        if let echoed = json?["errors"].flatMap(validationErrors), !echoed.isEmpty,
            status == 400 || status == 422 || (200..<300).contains(status) {
+            // A server may echo the key or token in a field name or message.
+            var errors: [String: [String]] = [:]
+            for (field, messages) in echoed { errors[scrub(field), default: []] += messages.map(scrub) }
             return CoClickError(.validation, status: status, message: CoClickError.validationMessage(errors),
                                 validationErrors: errors, bodyExcerpt: excerpt)
         }
@@ -25,9 +28,12 @@ enum ResponseClassifier {
         case 429: kind = .unavailable; fallback = "too many requests; try again later"
         case 503: kind = .unavailable; fallback = "service unavailable; try again later"
         case 500...599: kind = .server; fallback = "server error"
+        // Redirects are never followed (the token would go along): the server is misbehaving.
+        case 300...399: kind = .server; fallback = "unexpected redirect (not followed)"
         default: kind = .badRequest; fallback = "unexpected HTTP status"
         }
-        var message = serverMessage.map { "\(fallback): \(scrub(String($0.prefix(160))))" } ?? fallback
+        // Scrubbed before cutting, so that a secret cannot survive half-cut.
+        var message = serverMessage.map { "\(fallback): \(scrub(String($0.prefix(4096))).prefix(160))" } ?? fallback
         if serverMessage == nil, looksLikeHTML(body, contentType: contentType) {
             message += " (an HTML page, not the API)"
         }

@@ -24,7 +24,7 @@ public struct Token: Sendable, Hashable, CustomStringConvertible, CustomDebugStr
         expiresAt.timeIntervalSince(now) > margin.seconds
     }
 
-    public var description: String { "Token([redacted], company: \(company), expires_at: \(expiresAtText))" }
+    public var description: String { "Token(\(Redactor.placeholder), company: \(company), expires_at: \(expiresAtText))" }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
         Mirror(self, children: ["company": company, "expiresAt": expiresAtText, "baseURL": baseURL], displayStyle: .struct)

@@ -32,6 +32,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print results as JSON.")
     var json = false
 
+    @Flag(name: .customLong("insecure-http"), help: "Allow a plain http:// base URL to a host other than loopback (the key and token travel unencrypted).")
+    var insecureHTTP = false
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout <= 31_536_000) {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -54,6 +57,7 @@ struct GlobalOptions: ParsableArguments {
         options.verbose = verbose
         options.quiet = quiet
         options.json = json
+        options.insecureHTTP = insecureHTTP
         return options
     }
 }

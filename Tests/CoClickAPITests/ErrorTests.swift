@@ -70,7 +70,7 @@ struct ErrorTests {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJjb21wYW55IjoxfQ.sig-nature_x"
         let body = "{\"error\":\"bad \(jwt) secretvalue\"," + String(repeating: "x", count: 1000) + "}"
         let error = ResponseClassifier.error(status: 500, body: Data(body.utf8), contentType: nil,
-                                             scrub: Redactor(secrets: ["secretvalue"]).scrub)
+                                             scrub: Redactor(secrets: ["secretvalue"]).redact)
         let excerpt = try #require(error?.bodyExcerpt)
         #expect(excerpt.count <= CoClickError.excerptLimit)
         #expect(!excerpt.contains("eyJhbGci"))

@@ -39,8 +39,55 @@ struct RedactionTests {
     }
 
     @Test func jwtShapedTextIsScrubbed() {
-        #expect(Redactor.scrubJWTs("Bearer \(secretToken) end") == "Bearer [redacted] end")
-        #expect(Redactor(secrets: ["hunter22"]).scrub("pw hunter22!") == "pw [redacted]!")
+        #expect(Redactor.scrubJWTs("Bearer \(secretToken) end") == "Bearer [REDACTED] end")
+        #expect(Redactor(secrets: ["hunter22"]).redact("pw hunter22!") == "pw [REDACTED]!")
+    }
+
+    @Test func replacesEveryOccurrenceOfEverySecret() {
+        let redactor = Redactor(secrets: ["s3cr3t-key", "tok.en.123"])
+        let text = "key=s3cr3t-key token: Bearer tok.en.123 again s3cr3t-key"
+        #expect(redactor.redact(text) == "key=[REDACTED] token: Bearer [REDACTED] again [REDACTED]")
+    }
+
+    @Test func hidesJSONEscapedAndPercentEncodedForms() {
+        let redactor = Redactor(secrets: ["a/b+c d\"e"])
+        #expect(redactor.redact(#"{"secret_key":"a\/b+c d\"e"}"#) == #"{"secret_key":"[REDACTED]"}"#)
+        #expect(redactor.redact("secret_key=a%2Fb%2Bc%20d%22e&x=1") == "secret_key=[REDACTED]&x=1")
+        #expect(Redactor(secrets: ["k3y"]).redact("q=a%3Dk3y%26") == "q=a%3D[REDACTED]%26")
+    }
+
+    @Test func onlyWholeValuesAreHidden() {
+        // A short key never eats letters out of other words.
+        let short = Redactor(secrets: ["k"])
+        #expect(short.redact("coclick k: kind k") == "coclick [REDACTED]: kind [REDACTED]")
+        let redactor = Redactor(secrets: ["abcd", "abcdefgh"])
+        #expect(redactor.redact("xabcdefghx abcdefgh abcd abcd_1 (abcd)") == "xabcdefghx [REDACTED] [REDACTED] abcd_1 ([REDACTED])")
+        #expect(Redactor(secrets: ["d49f"]).redact("d49f92 \"d49f\"") == "d49f92 \"[REDACTED]\"")
+    }
+
+    @Test func emptySecretsAndUnrelatedTextAreLeftAlone() {
+        let redactor = Redactor(secrets: [""])
+        #expect(redactor.isEmpty)
+        #expect(redactor.redact("nothing secret here") == "nothing secret here")
+        let adding = redactor.adding("here")
+        #expect(adding.redact("nothing secret here") == "nothing secret [REDACTED]")
+    }
+
+    /// A server echoing the key in a 422's `errors` (in a message or as a field name): scrubbed
+    /// where the error is made, in the message, the errors table and the excerpt.
+    @Test func validationErrorsAreScrubbedWhereMade() throws {
+        let key = "0f1e2d3c4b5a"
+        let body = #"{"errors":{"secret_key":["\#(key) is not valid"],"\#(key)":["unknown field"]}}"#
+        let error = try #require(ResponseClassifier.error(status: 422, body: Data(body.utf8), contentType: "application/json",
+                                                          scrub: Redactor(secrets: [key]).redact))
+        #expect(error.kind == .validation)
+        let texts = [error.message, error.description, error.bodyExcerpt ?? ""]
+            + error.validationErrors.keys + error.validationErrors.values.flatMap { $0 }
+        for text in texts { #expect(!text.contains(key), "\(text)") }
+        #expect(error.validationErrors["secret_key"] == ["[REDACTED] is not valid"])
+        let redacted = CoClickError(.server, status: 500, message: "boom \(key)", validationErrors: ["f": [key]], bodyExcerpt: key)
+            .redacted(by: Redactor(secrets: [key]))
+        #expect(redacted.message == "boom [REDACTED]" && redacted.validationErrors == ["f": ["[REDACTED]"]] && redacted.bodyExcerpt == "[REDACTED]")
     }
 
     @Test func sha256KnownVectors() {

@@ -1,4 +1,5 @@
 import Foundation
+import CoClickAPI
 import Testing
 @testable import CoClickShell
 

@@ -219,13 +219,13 @@ final class EchoingAPI: Sendable {
 
         for run in [cli, lua] {
             #expect(run.status == 0, "\(run.summary)")
-            #expect(run.stdout.contains("[redacted]"), "\(run.summary)")
+            #expect(run.stdout.contains("[REDACTED]"), "\(run.summary)")
             for secret in [EchoingAPI.token, key] {
                 #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret), "\(run.summary)")
             }
         }
         let echoed = try #require(try JSONSerialization.jsonObject(with: Data(lua.stdout.utf8)) as? [String: Any])
-        #expect(echoed["echo"] as? String == "Bearer [redacted]")
-        #expect((echoed["body"] as? [String: Any])?["note"] as? String == "your key is [redacted]")
+        #expect(echoed["echo"] as? String == "Bearer [REDACTED]")
+        #expect((echoed["body"] as? [String: Any])?["note"] as? String == "your key is [REDACTED]")
     }
 }

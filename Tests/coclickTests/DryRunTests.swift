@@ -42,7 +42,7 @@ import Testing
         #expect(lines.count == 3, "\(run.stderr)")
         #expect(lines.first?.hasPrefix("dry-run: would POST /meetings {\"cobrowsing_url\":\"https://shop.example.com/\"") == true)
         #expect(lines.dropFirst().first == "dry-run: would POST /things {\"n\":1}")
-        #expect(lines.last?.hasPrefix("dry-run: would POST http://127.0.0.1:\(receiver.port)/[redacted] ") == true,
+        #expect(lines.last?.hasPrefix("dry-run: would POST http://127.0.0.1:\(receiver.port)/[REDACTED] ") == true,
                 "the webhook's path is hidden: \(run.stderr)")
         #expect(!run.stderr.contains(server.secretKey), "the key is redacted: \(run.stderr)")
     }

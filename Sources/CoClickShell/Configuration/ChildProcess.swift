@@ -4,9 +4,17 @@ import Glibc
 import Darwin
 #endif
 
+// The child being waited for, for the exits that cannot wait (`--timeout`, a signal): its
+// process group (negative) or, for an interactive child in ours, its pid. 0: none.
+nonisolated(unsafe) private var runningChild: pid_t = 0
+
 /// Runs a program with posix_spawn, capturing its standard output within a time and size
 /// bound. Standard error is inherited. Foundation's Process offers no bound on either, and
 /// its pipe reads cannot be abandoned when a grandchild keeps the pipe open.
+///
+/// A non-interactive child runs in a process group of its own, killed whole when it ends
+/// (what it left running in the background goes too), when it overruns its bounds, and when
+/// the run ends before it does (`killRunning()`, from the run guard's exits).
 enum ChildProcess {
     enum Ending: Equatable {
         case exited(Int32)
@@ -75,6 +83,8 @@ enum ChildProcess {
             close(readEnd)
             throw SpawnFailure(errno: spawned)
         }
+        runningChild = interactive ? pid : -pid
+        defer { runningChild = 0 }
 
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var output: [UInt8] = []
@@ -84,12 +94,16 @@ enum ChildProcess {
             let remaining = milliseconds(until: deadline)
             if remaining <= 0 { ending = .timedOut; break }
             var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(remaining, 1000)))
+            let ready = poll(&descriptor, 1, Int32(min(remaining, 100)))
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
-            if ready == 0 { continue }
+            if ready == 0 {
+                // The child is done: what it left in the background may hold the pipe open.
+                if childExited(pid) { break reading }
+                continue
+            }
             let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -104,19 +118,30 @@ enum ChildProcess {
 
         // Output is complete (or abandoned); now the exit status, within the same deadline.
         if ending == nil {
-            while true {
-                var status: Int32 = 0
-                let result = waitpid(pid, &status, WNOHANG)
-                if result == pid { return Outcome(ending: decode(status), output: output) }
-                if result < 0, errno != EINTR { return Outcome(ending: .exited(127), output: output) }
+            while !childExited(pid) {
                 if milliseconds(until: deadline) <= 0 { ending = .timedOut; break }
                 usleep(10_000)
             }
         }
+        // Before reaping (the group keeps its id): nothing the command started outlives it.
         kill(interactive ? pid : -pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return Outcome(ending: ending ?? .timedOut, output: output)
+        return Outcome(ending: ending ?? decode(status), output: output)
+    }
+
+    /// Kills the child being waited for, if any (its whole group when it has one). Only
+    /// async-signal-safe work: called on the way to `_exit`.
+    static func killRunning() {
+        let target = runningChild
+        if target != 0 { kill(target, SIGKILL) }
+    }
+
+    /// Whether `pid` has exited, leaving it to be reaped (its group is killed first).
+    private static func childExited(_ pid: pid_t) -> Bool {
+        var info = siginfo_t()
+        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno != EINTR }
+        return info._sifields._sigchld.si_pid == pid
     }
 
     private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int64 {

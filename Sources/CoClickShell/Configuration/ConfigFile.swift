@@ -31,11 +31,18 @@ public struct ConfigFile: Sendable, Hashable {
     }
 
     /// Reads and parses the file at `path`.
+    /// - Parameter home: the home folder, up to which the folders above `path` must be
+    ///   writable by their owner only (nil: up to `/`).
     /// - Returns: nil when the file does not exist (an absent file is not an error).
-    /// - Throws: ``ConfigurationError`` when it cannot be read, is not TOML, or has a value
-    ///   of the wrong type.
-    public static func load(path: String) throws -> ConfigFile? {
+    /// - Throws: ``ConfigurationError`` when it cannot be read, is not a regular file, is
+    ///   writable by others (or a folder above it is), is not TOML, or has a value of the
+    ///   wrong type.
+    public static func load(path: String, home: String? = nil) throws -> ConfigFile? {
         guard let table = try readTable(path: path) else { return nil }
+        if let (place, fix) = FileAccess.writableByOthers(path, home: home) {
+            let what = place == path ? "" : " (a folder above \(path))"
+            throw ConfigurationError(.unsafeFile, "\(place)\(what) can be written by other users, who could make coclick run a command or send the key elsewhere; refusing to use \(path) until fixed: \(fix)")
+        }
         let permissions = FileAccess.permissions(path).map { UInt32($0) } ?? 0o600
         return ConfigFile(path: path, profiles: try profiles(in: table, path: path), permissions: permissions)
     }
@@ -47,7 +54,8 @@ public struct ConfigFile: Sendable, Hashable {
             guard let read = try FileAccess.contents(of: path, limit: sizeLimit) else { return nil }
             bytes = read
         } catch {
-            let reason = error.errno == EFBIG ? "larger than 1 MiB" : error.message
+            let reason = error.errno == EFBIG ? "larger than 1 MiB"
+                : error.errno == EINVAL ? "not a regular file (a FIFO or a device?)" : error.message
             throw ConfigurationError(.unreadableFile, "cannot read \(path): \(reason)")
         }
         // TOML is UTF-8 and the parser reads a C string: refuse anything else up front.
@@ -87,11 +95,19 @@ public struct ConfigFile: Sendable, Hashable {
                 }
                 return text
             }
+            var allowInsecureHTTP = false
+            if let value = profile["allow_insecure_http"] {
+                guard let flag = value.bool else {
+                    throw wrongType(path: path, key: "profiles.\(quotedKey(name)).allow_insecure_http", expected: "true or false")
+                }
+                allowInsecureHTTP = flag
+            }
             profiles[name] = ProfileSettings(
                 baseURL: try string("base_url"),
                 secretID: try string("secret_id"),
                 secretKey: try string("secret_key"),
-                secretKeyCommand: try string("secret_key_command")
+                secretKeyCommand: try string("secret_key_command"),
+                allowInsecureHTTP: allowInsecureHTTP
             )
         }
         return profiles

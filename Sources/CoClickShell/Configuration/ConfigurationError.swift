@@ -12,6 +12,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
             case malformedFile = "malformed_file"
             case invalidValue = "invalid_value"
             case unreadableFile = "unreadable_file"
+            case unsafeFile = "unsafe_file"
             case unwritableFile = "unwritable_file"
             case secretKeyCommandFailed = "secret_key_command_failed"
             case noHomeDirectory = "no_home_directory"
@@ -31,6 +32,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidValue = Code(.invalidValue)
         /// `config.toml` exists but cannot be read.
         public static let unreadableFile = Code(.unreadableFile)
+        /// `config.toml`, or a folder above it, can be written by other users.
+        public static let unsafeFile = Code(.unsafeFile)
         /// `config.toml` (or its directory) cannot be written.
         public static let unwritableFile = Code(.unwritableFile)
         /// `secret_key_command` failed, timed out, or printed nothing usable.

@@ -26,7 +26,7 @@ public struct ConfigurationResolver: Sendable {
     ///   types, half a key pair, a failing `secret_key_command`, an invalid base URL. A
     ///   missing key pair is not an error here; see ``ResolvedConfiguration/requireKeyPair()``.
     public func resolve(_ flags: ConfigurationFlags = ConfigurationFlags(), runSecretKeyCommand: Bool = true) throws -> ResolvedConfiguration {
-        let file = try ConfigFile.load(path: paths.configFile)
+        let file = try ConfigFile.load(path: paths.configFile, home: XDGPaths.homeDirectory(environment: environment))
         var warnings: [String] = []
         if let warning = file?.permissionWarning { warnings.append(warning) }
 
@@ -49,9 +49,18 @@ public struct ConfigurationResolver: Sendable {
         sources.secretID = keys.secretIDSource
         sources.secretKey = keys.secretKeySource
 
+        let normalizedBaseURL = try BaseURL.normalized(baseURL, source: baseURLSource)
+        if let host = BaseURL.plainHTTPHost(normalizedBaseURL), !BaseURL.isLoopback(host) {
+            guard flags.insecureHTTP || settings.allowInsecureHTTP else {
+                throw ConfigurationError(.invalidValue, "refusing to send the key and token over plain http:// to \(host) (base URL \(normalizedBaseURL), \(baseURLSource)): use https://, or allow it with allow_insecure_http = true in the profile or --insecure-http")
+            }
+            let why = flags.insecureHTTP ? "--insecure-http" : "allow_insecure_http in \(paths.configFile)"
+            warnings.append("warning: the key and token go over plain http:// to \(host), readable by anyone on the way (\(why))")
+        }
+
         return ResolvedConfiguration(
             profile: profile,
-            baseURL: try BaseURL.normalized(baseURL, source: baseURLSource),
+            baseURL: normalizedBaseURL,
             secretID: keys.secretID,
             keyPair: keys.pair,
             sources: sources,

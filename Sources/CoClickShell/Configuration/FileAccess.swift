@@ -13,14 +13,19 @@ enum FileAccess {
     }
 
     /// The file's bytes, or nil when it does not exist.
-    /// - Throws: `Failure` on any other error, or `EFBIG` past `limit` bytes.
+    /// - Throws: `Failure` on any other error, `EFBIG` past `limit` bytes, `EINVAL` when it
+    ///   is not a regular file (a FIFO or a device would block the read, or never end).
     static func contents(of path: String, limit: Int) throws(Failure) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             if errno == ENOENT { return nil }
             throw Failure(errno: errno)
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Failure(errno: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(errno: EINVAL) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -32,6 +37,31 @@ enum FileAccess {
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > limit { throw Failure(errno: EFBIG) }
+        }
+    }
+
+    /// Why others could change what `path` holds, or nil when only its owner (this user or
+    /// root) can: `path` itself, then each folder above it up to `home` (included) or `/`,
+    /// must not be writable by group or others (a root-owned sticky folder such as /tmp is
+    /// fine), as ssh's StrictModes checks. A config file that others can write could make the
+    /// run execute a command or send the key elsewhere.
+    static func writableByOthers(_ path: String, home: String?) -> (path: String, fix: String)? {
+        let user = getuid()
+        var current = path
+        while true {
+            var info = stat()
+            guard stat(current, &info) == 0 else { return nil }
+            let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+            let stickyRootFolder = isDirectory && info.st_uid == 0 && info.st_mode & S_ISVTX != 0
+            if info.st_uid != user && info.st_uid != 0 {
+                return (current, "chown \(user) \(current)")
+            }
+            if info.st_mode & 0o022 != 0, !stickyRootFolder {
+                return (current, "chmod go-w \(current)")
+            }
+            if current == home || current == "/" { return nil }
+            guard let slash = current.lastIndex(of: "/") else { return nil }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
         }
     }
 

@@ -1,3 +1,5 @@
+import CoClickAPI
+
 /// One `[profiles.NAME]` table of `config.toml`. Every key is optional; unknown keys are ignored.
 public struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public var baseURL: String?
@@ -6,12 +8,16 @@ public struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, Cust
     public var secretKey: String?
     /// A shell command whose standard output is the key.
     public var secretKeyCommand: String?
+    /// `allow_insecure_http = true`: a plain `http://` base URL to a host other than loopback.
+    public var allowInsecureHTTP: Bool
 
-    public init(baseURL: String? = nil, secretID: String? = nil, secretKey: String? = nil, secretKeyCommand: String? = nil) {
+    public init(baseURL: String? = nil, secretID: String? = nil, secretKey: String? = nil, secretKeyCommand: String? = nil,
+                allowInsecureHTTP: Bool = false) {
         self.baseURL = baseURL
         self.secretID = secretID
         self.secretKey = secretKey
         self.secretKeyCommand = secretKeyCommand
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 
     public var description: String {
@@ -20,6 +26,7 @@ public struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, Cust
         if let secretID { parts.append("secret_id: \(secretID)") }
         if secretKey != nil { parts.append("secret_key: \(Redactor.placeholder)") }
         if let secretKeyCommand { parts.append("secret_key_command: \(secretKeyCommand)") }
+        if allowInsecureHTTP { parts.append("allow_insecure_http: true") }
         return "ProfileSettings(\(parts.joined(separator: ", ")))"
     }
     public var debugDescription: String { description }
@@ -30,7 +37,7 @@ extension ProfileSettings: CustomReflectable {
         Mirror(self, children: [
             "baseURL": baseURL as Any, "secretID": secretID as Any,
             "secretKey": (secretKey == nil ? nil : Redactor.placeholder) as Any,
-            "secretKeyCommand": secretKeyCommand as Any,
+            "secretKeyCommand": secretKeyCommand as Any, "allowInsecureHTTP": allowInsecureHTTP,
         ])
     }
 }

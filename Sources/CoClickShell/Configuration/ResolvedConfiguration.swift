@@ -5,10 +5,13 @@ public struct ConfigurationFlags: Sendable, Hashable {
     public var profile: String?
     /// `--base-url URL`
     public var baseURL: String?
+    /// `--insecure-http`: a plain `http://` base URL to a host other than loopback is allowed.
+    public var insecureHTTP: Bool
 
-    public init(profile: String? = nil, baseURL: String? = nil) {
+    public init(profile: String? = nil, baseURL: String? = nil, insecureHTTP: Bool = false) {
         self.profile = profile
         self.baseURL = baseURL
+        self.insecureHTTP = insecureHTTP
     }
 }
 

@@ -14,8 +14,8 @@ public struct REPLSettings: Sendable {
     public var environment: [String: String]
     /// Entries kept in the history file.
     public var historyLimit: Int = 1000
-    /// Hides the run's known secret values (the key, tokens) in text; an entry it would change
-    /// holds one, and is kept out of history.
+    /// Hides the run's known secret values (the key, tokens) in text: in printed results and
+    /// errors; an entry it would change holds one, and is kept out of history.
     public var redact: @Sendable (String) -> String = { $0 }
 
     public init(promptName: String, historyPath: String?, banner: String, environment: [String: String]) {
@@ -189,7 +189,7 @@ public final class REPL {
         switch session.run(chunk, options: Self.renderOptions()) {
         case .values(let rendered):
             guard !rendered.isEmpty else { return }
-            let text = LuaSession.display(rendered)
+            let text = settings.redact(LuaSession.display(rendered))
             if !pager.show(text) { output(text) }
         case .failed(let error):
             report(error)
@@ -202,7 +202,7 @@ public final class REPL {
 
     private func reportText(_ text: String) {
         flushOutput()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((settings.redact(text) + "\n").utf8))
     }
 
     /// Results go to standard output through C's stdout, the stream Lua's print writes to.

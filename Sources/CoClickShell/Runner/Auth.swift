@@ -55,20 +55,19 @@ public enum Auth {
             return ExitStatus.configuration
         }
 
-        let redaction = RedactionBox()
-        redaction.add(secretKey)
+        let redaction = Redaction(secrets: [secretKey])
         var configuration = CoClickConfiguration(
             baseURL: resolved.baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
         configuration.profile = resolved.profile
         do {
-            try RequestTimeout.apply(to: &configuration, environment: options.environment)
+            try ClientProvider.applyEnvironment(to: &configuration, environment: options.environment)
         } catch {
             StandardStreams.writeError("\(error)\n")
             return ExitStatus.configuration
         }
         let client = CoClickClient(
             configuration: configuration,
-            tokenStore: RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction),
+            tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
             trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
         defer { _ = try? BlockingTask.run { try await client.shutdown() } }
         let token: Token
@@ -191,7 +190,7 @@ public enum Auth {
 
     // MARK: -
 
-    private static func reportAPIError(_ error: any Error, redaction: RedactionBox) -> Int32 {
+    private static func reportAPIError(_ error: any Error, redaction: Redaction) -> Int32 {
         StandardStreams.writeError(redaction.redact("coclick: \(error)") + "\n")
         if let error = error as? CoClickError { return ExitStatus.of(kind: error.kind.name) }
         return ExitStatus.unavailable

@@ -27,34 +27,41 @@ final class ClientProvider {
 
 extension ClientProvider {
     /// `-v`: one line per HTTP attempt on standard error, with every known secret redacted.
-    static func traceHook(verbose: Bool, redaction: RedactionBox) -> (@Sendable (HTTPTraceEvent) -> Void)? {
+    static func traceHook(verbose: Bool, redaction: Redaction) -> (@Sendable (HTTPTraceEvent) -> Void)? {
         guard verbose else { return nil }
         return { event in
             StandardStreams.writeError(redaction.redact("coclick: http: \(event)") + "\n")
         }
     }
 
-    /// The client of a configured profile: key pair resolved now (running `secret_key_command`
-    /// if the profile has one), tokens cached in the XDG cache directory.
-    static func configured(options: RunOptions, resolver: ConfigurationResolver?,
-                           preliminary: Result<ResolvedConfiguration, ConfigurationError>,
-                           redaction: RedactionBox) -> ClientProvider {
+    /// What the environment sets for the client: `COCLICK_REQUEST_TIMEOUT`, and extra trusted
+    /// roots (`SSL_CERT_FILE`, `SSL_CERT_DIR`).
+    /// - Throws: `ConfigurationError` for a bad value or an unreadable certificate file.
+    static func applyEnvironment(to configuration: inout CoClickConfiguration, environment: [String: String]) throws {
+        try RequestTimeout.apply(to: &configuration, environment: environment)
+        do {
+            configuration.extraTrustRoots = try ExtraTrustRoots.from(environment: environment)
+        } catch {
+            throw ConfigurationError(.invalidValue, error.description)
+        }
+    }
+
+    /// The client of a configured profile (the configuration resolved at the session's start,
+    /// `secret_key_command` included), tokens cached in the XDG cache directory. A
+    /// configuration error is raised here, at the first API call.
+    static func configured(options: RunOptions, resolved: Result<ResolvedConfiguration, ConfigurationError>,
+                           redaction: Redaction) -> ClientProvider {
         ClientProvider {
             do {
-                var resolved = try preliminary.get()
-                if resolved.keyPair == nil, resolved.sources.secretKey != nil, let resolver {
-                    resolved = try resolver.resolve(options.flags, runSecretKeyCommand: true)
-                }
+                let resolved = try resolved.get()
                 let pair = try resolved.requireKeyPair()
-                redaction.add(pair.secretKey)
                 var configuration = CoClickConfiguration(
                     baseURL: resolved.baseURL,
                     credentials: Credentials(secretID: pair.secretID, secretKey: pair.secretKey))
                 configuration.profile = resolved.profile
-                try RequestTimeout.apply(to: &configuration, environment: options.environment)
-                let store = RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory),
-                                                redaction: redaction)
-                return CoClickClient(configuration: configuration, tokenStore: store,
+                try applyEnvironment(to: &configuration, environment: options.environment)
+                return CoClickClient(configuration: configuration,
+                                     tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
                                      trace: traceHook(verbose: options.verbose, redaction: redaction))
             } catch let error as ConfigurationError {
                 throw ClientConfigurationError(error)
@@ -64,14 +71,13 @@ extension ClientProvider {
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
     static func sandbox(baseURL: String, secretID: String, secretKey: String, verbose: Bool,
-                        redaction: RedactionBox) -> ClientProvider {
+                        redaction: Redaction) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
                 baseURL: baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
             configuration.profile = "sandbox"
-            let store = RecordingTokenStore(base: MemoryTokenStore(), redaction: redaction)
-            return CoClickClient(configuration: configuration, tokenStore: store,
+            return CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), redaction: redaction,
                                  trace: traceHook(verbose: verbose, redaction: redaction))
         }
     }

@@ -14,16 +14,22 @@ nonisolated(unsafe) private var caughtSignal: sig_atomic_t = 0
 /// and a binding waiting on a request cancels it). A second signal leaves at once, as a user
 /// pressing Ctrl-C twice expects. Only async-signal-safe work here.
 private func onTerminatingSignal(_ signal: Int32) {
-    if caughtSignal != 0 { _exit(128 + signal) }
+    if caughtSignal != 0 {
+        ChildProcess.killRunning()
+        _exit(128 + signal)
+    }
     caughtSignal = signal
     if let L = guardedState { clua_request_interrupt(L) }
 }
 
-/// Bounds a run: `--timeout` and SIGINT/SIGTERM interrupt the Lua state; if it has still not
+/// Bounds a run from its first instant: `--timeout` and SIGINT/SIGTERM. Before a Lua state is
+/// attached (configuration being read, `secret_key_command` running) there is nothing to
+/// unwind: the run ends at once. Then they interrupt the Lua state; if it has still not
 /// returned after a short grace (a script that catches the interrupt, a blocking read), the
 /// process exits with the stop's status anyway. A failed write to standard output (the writing
 /// call raised already) gives the run the same grace to end by itself, as SIGPIPE would have
-/// ended it: a script that catches the error and writes on in a loop cannot run forever.
+/// ended it: a script that catches the error and writes on in a loop cannot run forever. Either way a running
+/// `secret_key_command` is killed with its process group first.
 final class RunGuard: @unchecked Sendable {
     enum Stop: Sendable, Equatable {
         case timeout
@@ -41,7 +47,7 @@ final class RunGuard: @unchecked Sendable {
         }
     }
 
-    private let L: OpaquePointer
+    private var L: OpaquePointer?
     private let deadline: ContinuousClock.Instant?
     private let grace: Duration
     private let lock = NSLock()
@@ -51,15 +57,13 @@ final class RunGuard: @unchecked Sendable {
     private var previous: [Int32: sigaction] = [:]
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
-    init(state L: OpaquePointer, deadline: ContinuousClock.Instant?, grace: Duration = .seconds(2)) {
-        self.L = L
+    init(deadline: ContinuousClock.Instant?, grace: Duration = .seconds(2)) {
         self.deadline = deadline
         self.grace = grace
     }
 
     /// Installs the signal handlers and starts watching the clock.
     func arm() {
-        guardedState = L
         caughtSignal = 0
         for number in [SIGINT, SIGTERM] {
             // A blocking read sees EINTR and Lua gets control back.
@@ -74,6 +78,16 @@ final class RunGuard: @unchecked Sendable {
         let thread = Thread { [self] in watch() }
         thread.name = "coclick run guard"
         thread.start()
+    }
+
+    /// From now on a stop interrupts `L` (and waits a grace for it) rather than ending the run.
+    func attach(state L: OpaquePointer) {
+        lock.withLock {
+            self.L = L
+            guardedState = L
+            // A signal that came in just before: Lua sees it at its first instruction.
+            if caughtSignal != 0 { clua_request_interrupt(L) }
+        }
     }
 
     /// Stops watching, restores the signal dispositions, and says why the run was stopped
@@ -103,7 +117,7 @@ final class RunGuard: @unchecked Sendable {
                         stop = .signal(caughtSignal)
                     } else if let deadline, now >= deadline {
                         stop = .timeout
-                        clua_request_interrupt(L)
+                        if let L { clua_request_interrupt(L) }
                     } else if clua_stdout_failed() != 0 {
                         stop = .outputFailed
                     }
@@ -113,15 +127,25 @@ final class RunGuard: @unchecked Sendable {
             if done { return }
             if let current {
                 if stoppedAt == nil { stoppedAt = now }
+                let attached = lock.withLock { L != nil }
+                if !attached {
+                    // Nothing to unwind yet (configuration, secret_key_command): leave now.
+                    leave(current, note: "")
+                }
                 if let since = stoppedAt, now - since >= grace {
                     // Lua did not come back: leave with the stop's status regardless.
-                    StandardStreams.writeError("coclick: \(Self.message(for: current)) (forced exit)\n")
-                    StandardStreams.flush()
-                    _exit(current.status)
+                    leave(current, note: " (forced exit)")
                 }
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
+    }
+
+    private func leave(_ stop: Stop, note: String) -> Never {
+        ChildProcess.killRunning()
+        StandardStreams.writeError("coclick: \(Self.message(for: stop))\(note)\n")
+        StandardStreams.flush()
+        _exit(stop.status)
     }
 
     static func message(for stop: Stop) -> String {

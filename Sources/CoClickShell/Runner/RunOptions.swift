@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var quiet = false
     /// Results as JSON (`--json`).
     public var json = false
+    /// Allows a plain `http://` base URL to a host other than loopback (`--insecure-http`).
+    public var insecureHTTP = false
     public var environment: [String: String]
 
     public init(environment: [String: String]) {
@@ -32,5 +34,5 @@ public struct RunOptions: Sendable {
         output ?? (json ? .json : format)
     }
 
-    var flags: ConfigurationFlags { ConfigurationFlags(profile: profile, baseURL: baseURL) }
+    var flags: ConfigurationFlags { ConfigurationFlags(profile: profile, baseURL: baseURL, insecureHTTP: insecureHTTP) }
 }

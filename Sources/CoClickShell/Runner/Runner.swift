@@ -25,19 +25,29 @@ public enum Runner {
             StandardStreams.writeError("coclick: cannot open \(path) (\(reason))\n")
             return ExitStatus.usage
         }
+        // Armed before the configuration is read: a FIFO in its place or a slow
+        // secret_key_command is bounded by --timeout too.
+        let runGuard = RunGuard(deadline: deadline)
+        runGuard.arm()
         let session: Session
         switch Session.opened(options) {
         case .success(let opened): session = opened
-        case .failure(let failure): return failure.status
+        case .failure(let failure):
+            _ = runGuard.disarm()
+            return failure.status
         }
         defer { session.close() }
 
         if mode == .standardInput, StandardStreams.inputIsTerminal {
+            // The REPL handles Ctrl-C itself; --timeout bounds unattended runs only.
+            if let stop = runGuard.disarm() {
+                StandardStreams.writeError("coclick: \(RunGuard.message(for: stop))\n")
+                return stop.status
+            }
             return runREPL(session, version: version)
         }
 
-        let runGuard = RunGuard(state: session.state.L, deadline: deadline)
-        runGuard.arm()
+        runGuard.attach(state: session.state.L)
         var failure: LuaError?
         var output: String?
         // Nothing is cut or elided unless a person reads it on a terminal.
@@ -72,7 +82,7 @@ public enum Runner {
             return ExitStatus.of(failure)
         }
         if let output {
-            StandardStreams.writeOutput(output)
+            StandardStreams.writeOutput(session.redact(output))
             StandardStreams.flush()
         }
         return ExitStatus.success

@@ -14,9 +14,10 @@ public final class Session {
     public let promptName: String
     /// `$XDG_STATE_HOME/coclick/history`, nil when no home directory is known.
     public let historyPath: String?
-    let redaction: RedactionBox
+    /// The run's secrets, shared with the client: every output path redacts with it.
+    let redaction: Redaction
     let provider: ClientProvider
-    /// The configuration as resolved at start (without running `secret_key_command`).
+    /// The configuration as resolved at start, `secret_key_command` included.
     let preliminary: Result<ResolvedConfiguration, ConfigurationError>?
     /// The in-process sandbox's base URL (`--sandbox`).
     public var sandboxBaseURL: String? { sandbox?.baseURL }
@@ -26,7 +27,7 @@ public final class Session {
     ///   the Lua state).
     public init(options: RunOptions) throws {
         self.options = options
-        let redaction = RedactionBox()
+        let redaction = Redaction()
         self.redaction = redaction
         historyPath = (try? XDGPaths(environment: options.environment))?.historyFile
 
@@ -43,16 +44,15 @@ public final class Session {
             promptName = "sandbox"
             preliminary = nil
         } else {
-            let resolver = try? ConfigurationResolver(environment: options.environment)
-            let preliminary = Self.resolve(options, resolver)
+            let preliminary = Self.resolve(options)
             self.preliminary = preliminary
             if case .success(let resolved) = preliminary {
                 for warning in resolved.warnings { StandardStreams.writeError(warning + "\n") }
-                // Hidden from error messages even before the first API call.
+                // Known from the start, so that no output or history line of the run holds it,
+                // even one written before the first API call.
                 if let pair = resolved.keyPair { redaction.add(pair.secretKey) }
             }
-            provider = .configured(options: options, resolver: resolver, preliminary: preliminary,
-                                   redaction: redaction)
+            provider = .configured(options: options, resolved: preliminary, redaction: redaction)
             promptName = (try? preliminary.get().profile)
                 ?? options.profile ?? options.environment[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
@@ -76,17 +76,13 @@ public final class Session {
         }) : nil)
     }
 
-    /// Resolves without running `secret_key_command` (the key is needed at the first API call
-    /// only). A configuration error is kept for that call rather than failing a script that
-    /// never calls the API.
-    private static func resolve(_ options: RunOptions, _ resolver: ConfigurationResolver?)
-        -> Result<ResolvedConfiguration, ConfigurationError> {
+    /// Resolves the configuration, running `secret_key_command` now: the key must be known to
+    /// the redaction before the first line is read or printed. A configuration error is kept
+    /// for the first API call rather than failing a script that never calls the API.
+    private static func resolve(_ options: RunOptions) -> Result<ResolvedConfiguration, ConfigurationError> {
         do {
-            guard let resolver else {
-                _ = try XDGPaths(environment: options.environment)  // throws the no-home error
-                throw ConfigurationError(.noHomeDirectory, "cannot find a home directory: set HOME")
-            }
-            return .success(try resolver.resolve(options.flags, runSecretKeyCommand: false))
+            let resolver = try ConfigurationResolver(environment: options.environment)
+            return .success(try resolver.resolve(options.flags, runSecretKeyCommand: true))
         } catch let error as ConfigurationError {
             return .failure(error)
         } catch {

@@ -1,10 +1,9 @@
-import CoClickAPI
-
-/// A token store that tells the run's redactor each token it hands out, so that a token never
-/// shows in a trace line or an error message even when the server echoes it.
-struct RecordingTokenStore: TokenStore {
+/// A token store that tells the run's redaction each token it hands out (read from the store
+/// or freshly issued), so that a token never shows in a trace line or an error message, even
+/// when the server echoes it.
+struct RedactingTokenStore: TokenStore {
     let base: any TokenStore
-    let redaction: RedactionBox
+    let redaction: Redaction
 
     func load(_ key: TokenKey) async throws -> Token? {
         let token = try await base.load(key)
