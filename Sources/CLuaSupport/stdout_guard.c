@@ -26,8 +26,14 @@ int clua_stdout_failure(int flush) {
     int saved = errno;
     if (stdout_errno == 0) {
         if (flush) {
-            errno = 0;
-            if (fflush(stdout) != 0) stdout_errno = errno != 0 ? errno : EIO;
+            // A signal (Ctrl-C at the REPL) may interrupt a write: that is no lost output.
+            int tries = 0, failed;
+            do {
+                errno = 0;
+                failed = fflush(stdout) != 0;
+                if (failed && errno == EINTR) clearerr(stdout);
+            } while (failed && errno == EINTR && ++tries < 8);
+            if (failed) stdout_errno = errno != 0 ? errno : EIO;
         }
         // The error flag is sticky; errno still holds the failed write's reason right after it.
         if (stdout_errno == 0 && ferror(stdout)) stdout_errno = saved != 0 ? saved : EIO;

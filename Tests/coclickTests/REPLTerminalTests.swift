@@ -13,7 +13,8 @@ struct REPLTerminalTests {
     private func leave(_ terminal: PseudoTerminal) throws {
         try terminal.expect("sandbox> ")
         terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let status = try terminal.waitForExit()
+        #expect(status == 0, "exit status \(status); the screen:\n\(terminal.output)")
     }
 
     @Test func anExpressionPrintsItsValue() throws {
@@ -136,7 +137,8 @@ struct REPLTerminalTests {
         defer { home.remove() }
         let terminal = try start(home)
         terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let status = try terminal.waitForExit()
+        #expect(status == 0, "exit status \(status); the screen:\n\(terminal.output)")
     }
 
     @Test func ctrlDTypedAheadWhileCodeRunsStillLeaves() throws {
@@ -154,7 +156,8 @@ struct REPLTerminalTests {
         terminal.send("1+1\r")
         try terminal.expect("2\r\n")
         terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let status = try terminal.waitForExit()
+        #expect(status == 0, "exit status \(status); the screen:\n\(terminal.output)")
     }
 
     // MARK: Beyond lua (SPEC, "The REPL")
@@ -212,7 +215,8 @@ struct REPLTerminalTests {
         #expect(records.contains("-[ 2 ]---"))
         #expect(records.contains("prospect_room_url"))
         terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let status = try terminal.waitForExit()
+        #expect(status == 0, "exit status \(status); the screen:\n\(terminal.output)")
     }
 
     @Test func aLongResultGoesWholeThroughThePager() throws {
@@ -436,6 +440,7 @@ struct REPLTerminalTests {
         #expect(help.contains("edit()"))
         #expect(help.contains("$PAGER"))
         terminal.send("\u{4}")
-        #expect(try terminal.waitForExit() == 0)
+        let status = try terminal.waitForExit()
+        #expect(status == 0, "exit status \(status); the screen:\n\(terminal.output)")
     }
 }
