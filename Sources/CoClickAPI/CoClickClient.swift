@@ -53,14 +53,14 @@ public final class CoClickClient: Sendable {
     /// Sends a request with the bearer token; after a 401, renews the token once and repeats.
     /// Returns a 2xx exchange; any other status is thrown as a `CoClickError`.
     func authorized(_ method: HTTPMethod, url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
-                    body: Data? = nil, what: String) async throws -> HTTPExchange {
+                    body: Data? = nil, throttle: ThrottleSignal? = nil, what: String) async throws -> HTTPExchange {
         var token = try await tokens.token()
         var renewed = false
         while true {
             let spec = HTTPRequestSpec(method: method, url: url,
                                        headers: headers + [("Authorization", "Bearer \(token.value)")],
                                        body: body, bodyLimit: configuration.maxBodyBytes, retry: configuration.retry,
-                                       tracedURL: tracedURL)
+                                       tracedURL: tracedURL, throttle: throttle)
             let exchange = try await transport.send(spec)
             if exchange.status == 401 {
                 if renewed {

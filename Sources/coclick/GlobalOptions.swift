@@ -20,6 +20,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Cap on the Lua heap.", valueName: "MB"))
     var maxMemory: Int?
 
+    @Option(name: .customLong("max-concurrency"),
+            help: ArgumentHelp("Requests a listing or get_many keeps in flight at most (1: one page read ahead).", valueName: "n"))
+    var maxConcurrency: Int?
+
     @Flag(name: .shortAndLong, help: "Trace each HTTP request on standard error.")
     var verbose = false
 
@@ -36,6 +40,9 @@ struct GlobalOptions: ParsableArguments {
         if let maxMemory, !(1...1_048_576).contains(maxMemory) {
             throw ValidationError("--max-memory must be between 1 and 1048576 (MB)")
         }
+        if let maxConcurrency, !(1...64).contains(maxConcurrency) {
+            throw ValidationError("--max-concurrency must be between 1 and 64")
+        }
         if let profile, profile.isEmpty { throw ValidationError("--profile needs a name") }
     }
 
@@ -47,6 +54,7 @@ struct GlobalOptions: ParsableArguments {
         options.sandbox = sandbox
         options.timeout = timeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
         options.maxMemoryMB = maxMemory
+        options.maxConcurrency = maxConcurrency
         options.verbose = verbose
         options.quiet = quiet
         options.json = json

@@ -51,6 +51,7 @@ extension ClientProvider {
                     baseURL: resolved.baseURL,
                     credentials: Credentials(secretID: pair.secretID, secretKey: pair.secretKey))
                 configuration.profile = resolved.profile
+                configuration.maxConcurrency = options.maxConcurrency
                 try RequestTimeout.apply(to: &configuration, environment: options.environment)
                 let store = RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory),
                                                 redaction: redaction)
@@ -63,16 +64,17 @@ extension ClientProvider {
     }
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
-    static func sandbox(baseURL: String, secretID: String, secretKey: String, verbose: Bool,
+    static func sandbox(baseURL: String, secretID: String, secretKey: String, options: RunOptions,
                         redaction: RedactionBox) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
                 baseURL: baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
             configuration.profile = "sandbox"
+            configuration.maxConcurrency = options.maxConcurrency
             let store = RecordingTokenStore(base: MemoryTokenStore(), redaction: redaction)
             return CoClickClient(configuration: configuration, tokenStore: store,
-                                 trace: traceHook(verbose: verbose, redaction: redaction))
+                                 trace: traceHook(verbose: options.verbose, redaction: redaction))
         }
     }
 }

@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var verbose = false
     /// Silences `log.info` (`-q`).
     public var quiet = false
+    /// Cap on the requests a listing or fan-out keeps in flight (`--max-concurrency`).
+    public var maxConcurrency: Int?
     /// Results as JSON (`--json`).
     public var json = false
     public var environment: [String: String]
