@@ -42,6 +42,8 @@ final class RunGuard: @unchecked Sendable {
     private var stop: Stop?
     private var finished = false
     private let watcherDone = DispatchSemaphore(value: 0)
+    /// Wakes the watcher at once when the run ends, so that no exit waits out a polling period.
+    private let wake = DispatchSemaphore(value: 0)
     private var previous: [Int32: sigaction] = [:]
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
@@ -74,6 +76,7 @@ final class RunGuard: @unchecked Sendable {
     /// (nil: it was not).
     func disarm() -> Stop? {
         lock.withLock { finished = true }
+        wake.signal()
         watcherDone.wait()
         for (number, old) in previous {
             var old = old
@@ -110,7 +113,8 @@ final class RunGuard: @unchecked Sendable {
                     _exit(current.status)
                 }
             }
-            Thread.sleep(forTimeInterval: 0.02)
+            // Signal handlers cannot wake a semaphore safely: they are polled every 20 ms.
+            _ = wake.wait(timeout: .now() + .milliseconds(20))
         }
     }
 
