@@ -18,6 +18,23 @@ import Testing
         #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
     }
 
+    /// After `run`, the option's value is not taken for the script: FILE and its arguments stay whole.
+    @Test func maxConcurrencyAfterRunTakesItsValue() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let server = try await TestSandbox.start(faults: "latency=20ms")
+        defer { Task { await server.stop() } }
+        let expected = try await TestSandbox.meetingCount(server)
+        let script = try home.script("count.lua", """
+            local n = 0 for m in coclick.meetings.each{per = 5} do n = n + 1 end
+            print((...), select('#', ...), n)
+            """)
+        let run = try await BinaryRun.coclickOffPool(["run", "--max-concurrency", "1", script, "a", "--json"],
+                                                    environment: Examples.environment(home, server))
+        #expect(run.status == 0 && run.stdout == "a\t2\t\(expected)\n", "\(run.summary)")
+        #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
+    }
+
     @Test func byDefaultSeveralListRequestsAreInFlight() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
