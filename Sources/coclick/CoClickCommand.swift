@@ -30,7 +30,7 @@ struct CoClickCommand: ParsableCommand {
     func run() throws {
         let options = globals.runOptions
         let mode: RunMode = code.map { .eval($0) } ?? .standardInput
-        throw ExitCode(Runner.run(mode, options: options, deadline: Program.deadline(options), version: Program.version))
+        throw ExitCode(Program.run(mode, options: options))
     }
 
     /// Like ArgumentParser's `main`, except that usage errors exit with status 2 (the SPEC's
@@ -41,8 +41,7 @@ struct CoClickCommand: ParsableCommand {
         let (words, scriptArguments) = ScriptArguments.split(Array(CommandLine.arguments.dropFirst()))
         RunCommand.scriptArguments = scriptArguments ?? []
         if let mode = optionFreeRun(words, scriptArguments: scriptArguments) {
-            let options = RunOptions(environment: ProcessInfo.processInfo.environment)
-            finish(Runner.run(mode, options: options, deadline: Program.deadline(options), version: Program.version))
+            finish(Program.run(mode, options: RunOptions(environment: ProcessInfo.processInfo.environment)))
         }
 
         var command: any ParsableCommand

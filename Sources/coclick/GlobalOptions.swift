@@ -70,4 +70,10 @@ enum Program {
     static func deadline(_ options: RunOptions) -> ContinuousClock.Instant? {
         options.timeout.map { started + $0 }
     }
+
+    /// The one way `run`, `eval`, `-e` and the parser-free start (`CoClickCommand.optionFreeRun`)
+    /// run Lua: whatever a run does beyond the runner belongs here, so no path misses it.
+    static func run(_ mode: RunMode, options: RunOptions) -> Int32 {
+        Runner.run(mode, options: options, deadline: deadline(options), version: version)
+    }
 }
