@@ -4,12 +4,17 @@ import NIOHTTP1
 extension CoClickClient {
     /// One page of `GET /meetings`.
     public func listMeetings(query: MeetingQuery? = nil, page: Int = 1, per: Int = 20) async throws -> MeetingPage {
+        try await listMeetings(query: query, page: page, per: per, throttle: nil)
+    }
+
+    /// One page; `throttle` hears of 429/503 retries (the paging window backs off on them).
+    func listMeetings(query: MeetingQuery?, page: Int, per: Int, throttle: ThrottleSignal?) async throws -> MeetingPage {
         guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
         guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
         return try await get(url: url("/meetings", query: query?.encodedQueryString),
                              tracedURL: url("/meetings", query: query?.queryString),
                              headers: [("X-Page", String(page)), ("X-Per", String(per))],
-                             what: "list meetings") { exchange in
+                             throttle: throttle, what: "list meetings") { exchange in
             try meetingPage(exchange, page: page, per: per)
         }
     }
@@ -41,21 +46,30 @@ extension CoClickClient {
         return MeetingPage(items: items, page: page, per: effectivePer, announcedTotal: total)
     }
 
-    /// Every meeting on every page, one page read ahead while the caller works on the current one.
-    public func meetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil) -> MeetingSequence {
-        MeetingSequence(pages: MeetingPageSequence(client: self, query: query, per: per, limit: limit))
+    /// Every meeting on every page, up to `concurrency` pages read ahead while the caller works
+    /// on the current one (see `MeetingPageSequence`).
+    public func meetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+                         concurrency: Int = CoClickConfiguration.defaultConcurrency) -> MeetingSequence {
+        MeetingSequence(pages: meetingPages(query: query, per: per, limit: limit, concurrency: concurrency))
     }
 
-    /// Every page, the next one read ahead. Pages are cut so that at most `limit` items come out.
-    public func meetingPages(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil) -> MeetingPageSequence {
-        MeetingPageSequence(client: self, query: query, per: per, limit: limit)
+    /// Every page, in order, up to `concurrency` requested ahead (1: the next one only). Pages
+    /// are cut so that at most `limit` items come out.
+    public func meetingPages(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+                             concurrency: Int = CoClickConfiguration.defaultConcurrency) -> MeetingPageSequence {
+        MeetingPageSequence(client: self, query: query, per: per, limit: limit, concurrency: bounded(concurrency))
     }
 
-    /// Every meeting in full: the details of each page are fetched concurrently (at most
-    /// `concurrency` in flight), and those of the next page while the caller works on this one.
+    /// Every meeting in full, in order: details fetched concurrently ahead of the caller, at
+    /// most `concurrency` in flight, across page boundaries; the pages read ahead likewise.
     public func fullMeetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
-                             concurrency: Int = 8) -> FullMeetingSequence {
-        FullMeetingSequence(client: self, query: query, per: per, limit: limit, concurrency: concurrency)
+                             concurrency: Int = CoClickConfiguration.defaultConcurrency) -> FullMeetingSequence {
+        FullMeetingSequence(client: self, query: query, per: per, limit: limit, concurrency: bounded(concurrency))
+    }
+
+    /// `requested` within 1 and the configuration's `maxConcurrency` (`--max-concurrency`).
+    func bounded(_ requested: Int) -> Int {
+        max(1, min(requested, configuration.maxConcurrency ?? Int.max))
     }
 
     /// `GET /meetings/{id}`.
@@ -68,9 +82,9 @@ extension CoClickClient {
 
     /// The meetings of `ids`, in that order, at most `concurrency` requests in flight.
     /// The first failure cancels the rest and is thrown.
-    public func meetings(ids: [String], concurrency: Int = 8) async throws -> [Meeting] {
+    public func meetings(ids: [String], concurrency: Int = CoClickConfiguration.defaultConcurrency) async throws -> [Meeting] {
         guard !ids.isEmpty else { return [] }
-        let width = max(1, min(concurrency, 64, ids.count))
+        let width = min(bounded(concurrency), 64, ids.count)
         _ = try await tokens.token()  // one authentication before the fan-out
         var results = [Meeting?](repeating: nil, count: ids.count)
         try await withThrowingTaskGroup(of: (Int, Meeting).self) { group in

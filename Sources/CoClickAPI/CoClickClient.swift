@@ -59,14 +59,14 @@ public final class CoClickClient: Sendable {
     /// Sends a request with the bearer token; after a 401, renews the token once and repeats.
     /// Returns a 2xx exchange; any other status is thrown as a `CoClickError`.
     func authorized(_ method: HTTPMethod, url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
-                    body: Data? = nil, what: String) async throws -> HTTPExchange {
+                    body: Data? = nil, throttle: ThrottleSignal? = nil, what: String) async throws -> HTTPExchange {
         var token = try await tokens.token()
         var renewed = false
         while true {
             let spec = HTTPRequestSpec(method: method, url: url,
                                        headers: headers + [("Authorization", "Bearer \(token.value)")],
                                        body: body, bodyLimit: configuration.maxBodyBytes, retry: configuration.retry,
-                                       tracedURL: tracedURL)
+                                       tracedURL: tracedURL, throttle: throttle)
             let exchange: HTTPExchange
             do {
                 exchange = try await transport.send(spec)
@@ -95,7 +95,8 @@ public final class CoClickClient: Sendable {
     /// `decode`: truncated, not JSON, an HTML page, the wrong shape, a redirect, too large) is
     /// retried as the transport retries a 503, so that a flaky proxy is survived and a broken
     /// server fails with `decode` (exit 5) after the same few attempts.
-    func get<Value>(url: String, tracedURL: String? = nil, headers: [(String, String)] = [], what: String,
+    func get<Value>(url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
+                    throttle: ThrottleSignal? = nil, what: String,
                     decode: (HTTPExchange) throws -> Value) async throws -> Value {
         let retry = configuration.retry
         var attempt = 1
@@ -103,7 +104,8 @@ public final class CoClickClient: Sendable {
             // Outside the retry: a broken /authenticate reply fails at once (its POST is never retried).
             _ = try await tokens.token()
             do {
-                return try decode(try await authorized(.GET, url: url, tracedURL: tracedURL, headers: headers, what: what))
+                return try decode(try await authorized(.GET, url: url, tracedURL: tracedURL, headers: headers,
+                                                       throttle: throttle, what: what))
             } catch let error as CoClickError where error.kind == .decode && attempt < retry.maxAttempts {
                 try await Task.sleep(for: retry.delay(retry: attempt, retryAfter: nil))
                 attempt += 1

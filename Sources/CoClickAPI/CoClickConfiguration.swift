@@ -1,6 +1,8 @@
 /// Where and how the client talks to CoClick. Defaults follow SPEC.md.
 public struct CoClickConfiguration: Sendable {
     public static let defaultBaseURL = "https://www.coclick.io/api/v1"
+    /// Requests in flight at most for one listing or fan-out, unless the caller says otherwise.
+    public static let defaultConcurrency = 8
 
     /// E.g. `https://www.coclick.io/api/v1`; a trailing slash is removed.
     public var baseURL: String {
@@ -18,6 +20,9 @@ public struct CoClickConfiguration: Sendable {
     public var maxWebhookResponseBytes: Int = 64 * 1024
     /// A token is renewed when it has less than this left.
     public var tokenRenewalMargin: Duration = .seconds(60)
+    /// Cap on the requests one listing or fan-out keeps in flight (`--max-concurrency`),
+    /// whatever a caller asks; nil: no cap beyond the caller's.
+    public var maxConcurrency: Int?
     /// Sent as `User-Agent`.
     public var userAgent: String = "coclick"
     /// Roots trusted besides the system's (`SSL_CERT_FILE`, `SSL_CERT_DIR`): a company proxy.

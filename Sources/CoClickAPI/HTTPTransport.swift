@@ -31,6 +31,8 @@ struct HTTPRequestSpec: Sendable {
     var retry: RetryPolicy
     /// The URL as the trace shows it.
     var tracedURL: String?
+    /// Told of each retry after a 429 or 503 (a window of page requests backs off on it).
+    var throttle: ThrottleSignal?
 }
 
 /// The single HTTP client of a `CoClickClient`: timeouts, body limits, retries, tracing.
@@ -80,7 +82,9 @@ final class HTTPTransport: Sendable {
                 let status = exchange.status
                 if spec.idempotent, spec.retry.retryableStatuses.contains(status), attempt < spec.retry.maxAttempts {
                     let retryAfter = exchange.headers.first(name: "retry-after").flatMap { RetryAfter.parse($0) }
-                    try await Task.sleep(for: spec.retry.delay(retry: attempt, retryAfter: retryAfter))
+                    let delay = spec.retry.delay(retry: attempt, retryAfter: retryAfter)
+                    if status == 429 || status == 503 { spec.throttle?.throttled(retryingAfter: delay) }
+                    try await Task.sleep(for: delay)
                     attempt += 1
                     continue
                 }

@@ -1,34 +1,38 @@
-/// The pages of `GET /meetings`, the next one requested while the caller works on the current
-/// one. Stops after a page shorter than `per` (or empty), and after `limit` items.
+/// The pages of `GET /meetings` in order, up to `concurrency` requested ahead of the caller
+/// (see `PageWindow`). Stops after a page shorter than `per` (or empty), and after `limit` items.
 public struct MeetingPageSequence: AsyncSequence, Sendable {
     public typealias Element = MeetingPage
     let client: CoClickClient
     let query: MeetingQuery?
     let per: Int
     let limit: Int?
+    let concurrency: Int
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(sequence: self)
     }
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        private let pages: PageReadAhead<MeetingPage>
+        private let pages: PageWindow<MeetingPage>
 
         init(sequence s: MeetingPageSequence) {
-            pages = PageReadAhead(limit: s.limit) { page, remaining in
-                var result = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
-                let ids = result.items.map(\.id)
-                if let remaining, result.items.count >= remaining {
-                    result.items = Array(result.items.prefix(remaining))
-                    result.next = nil
-                }
-                return (result, result.items.count, result.next, ids)
-            }
+            pages = PageWindow(per: s.per, limit: s.limit, bound: s.concurrency, fetch: { page, throttle in
+                let result = try await s.client.listMeetings(query: s.query, page: page, per: s.per, throttle: throttle)
+                return FetchedPage(page: result, items: result.count, per: result.per, ids: result.items.map(\.id))
+            }, trim: { page, keep in
+                var page = page
+                page.items = Array(page.items.prefix(keep))
+                page.next = nil
+                return page
+            })
         }
 
         public func next() async throws -> MeetingPage? {
             try await pages.next()
         }
+
+        /// Pages the window may keep in flight now.
+        var window: Int { pages.size }
     }
 }
 
@@ -58,8 +62,9 @@ public struct MeetingSequence: AsyncSequence, Sendable {
     }
 }
 
-/// Every meeting in full: each page's details fetched concurrently, and the next page (list
-/// and details) while the caller works on the current one.
+/// Every meeting in full, in the order of the pages: the summaries are read through a page
+/// window, and their details fetched ahead of the caller, `concurrency` in flight, across page
+/// boundaries. At most `concurrency` details are held (fetched or on their way).
 public struct FullMeetingSequence: AsyncSequence, Sendable {
     public typealias Element = Meeting
     let client: CoClickClient
@@ -73,27 +78,48 @@ public struct FullMeetingSequence: AsyncSequence, Sendable {
     }
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        private let pages: PageReadAhead<[Meeting]>
-        private var buffer: [Meeting] = []
-        private var index = 0
+        private let client: CoClickClient
+        private let concurrency: Int
+        private var summaries: MeetingSequence.AsyncIterator
+        private var summariesDone = false
+        /// Detail requests in the order their meetings come out.
+        private var details: [Task<Meeting, any Error>] = []
 
         init(sequence s: FullMeetingSequence) {
-            pages = PageReadAhead(limit: s.limit) { page, remaining in
-                let listed = try await s.client.listMeetings(query: s.query, page: page, per: s.per)
-                let ids = Array(listed.items.prefix(remaining ?? Int.max).map(\.id))
-                let meetings = try await s.client.meetings(ids: ids, concurrency: s.concurrency)
-                return (meetings, meetings.count, listed.next, listed.items.map(\.id))
-            }
+            client = s.client
+            concurrency = Swift.max(1, s.concurrency)
+            summaries = MeetingSequence.AsyncIterator(pages: MeetingPageSequence(
+                client: s.client, query: s.query, per: s.per, limit: s.limit, concurrency: s.concurrency)
+                .makeAsyncIterator())
+        }
+
+        deinit {
+            for task in details { task.cancel() }
         }
 
         public func next() async throws -> Meeting? {
-            while index >= buffer.count {
-                guard let meetings = try await pages.next() else { return nil }
-                buffer = meetings
-                index = 0
+            do {
+                while details.count < concurrency, !summariesDone {
+                    guard let summary = try await summaries.next() else {
+                        summariesDone = true
+                        break
+                    }
+                    let (client, id) = (self.client, summary.id)
+                    details.append(Task { try await client.meeting(id: id) })
+                }
+                guard !details.isEmpty else { return nil }
+                let first = details.removeFirst()
+                return try await withTaskCancellationHandler {
+                    try await first.value
+                } onCancel: {
+                    first.cancel()
+                }
+            } catch {
+                summariesDone = true
+                for task in details { task.cancel() }
+                details = []
+                throw error
             }
-            defer { index += 1 }
-            return buffer[index]
         }
     }
 }

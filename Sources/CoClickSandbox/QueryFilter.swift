@@ -32,11 +32,12 @@ struct QueryFilter: Sendable, Equatable {
         }
     }
 
-    func matches(_ meeting: SandboxMeeting) -> Bool {
-        if !users.isEmpty && !users.contains(meeting.user.lowercased()) { return false }
-        if !statuses.isEmpty && !statuses.contains(meeting.status) { return false }
+    /// Whether the meetings of `user` with `status` pass (the filter looks at nothing else).
+    func matches(user: String, status: String) -> Bool {
+        if !users.isEmpty && !users.contains(user.lowercased()) { return false }
+        if !statuses.isEmpty && !statuses.contains(status) { return false }
         if let text, !text.isEmpty {
-            return meeting.user.lowercased().contains(text.lowercased()) || meeting.status == text
+            return user.lowercased().contains(text.lowercased()) || status == text
         }
         return true
     }

@@ -17,8 +17,9 @@ final class SandboxEndpoints: Sendable {
     private let defaultTokenTTL: Duration
 
     init(configuration: SandboxConfiguration, dayStart: Int64, stats: Locked<SandboxStats>) {
-        seed = SeedData(seed: configuration.seed, meetingCount: configuration.meetingCount, dayStart: dayStart)
-        store = MeetingStore(meetings: seed.meetings, seed: configuration.seed)
+        seed = SeedData(seed: configuration.seed)
+        store = MeetingStore(meetings: seed.meetings(count: configuration.meetingCount, dayStart: dayStart),
+                             presenters: seed.presenters, seed: configuration.seed)
         tokens = TokenIssuer(companyID: seed.companyID, seed: configuration.seed)
         defaultTokenTTL = configuration.tokenTTL
         self.stats = stats
@@ -64,9 +65,9 @@ final class SandboxEndpoints: Sendable {
         let page = pageHeader.flatMap { Int($0.trimmingSpaces()) }.flatMap { $0 >= 1 ? $0 : nil } ?? 1
         let requestedPer = perHeader.flatMap { Int($0.trimmingSpaces()) }.flatMap { $0 >= 1 ? $0 : nil } ?? Self.defaultPer
         let per = min(requestedPer, Self.maxPer)
-        let meetings = store.list(filter: QueryFilter(query: query), page: page, per: per)
+        let summaries = store.list(filter: QueryFilter(query: query), page: page, per: per)
         return Reply(
-            status: 200, json: .array(meetings.map(\.summaryJSON)),
+            status: 200, json: .array(summaries),
             headers: [("X-Page", String(page)), ("X-Per", String(per))]
         )
     }

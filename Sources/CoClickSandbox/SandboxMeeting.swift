@@ -1,4 +1,4 @@
-/// A meeting as the sandbox stores it.
+/// A meeting in full, as `GET /meetings/{id}` shows it (`MeetingStore` keeps `StoredMeeting`s).
 struct SandboxMeeting: Sendable {
     var id: String
     var user: String
@@ -12,16 +12,6 @@ struct SandboxMeeting: Sendable {
     var customData: SandboxJSON
     var presenterWaitingRoomIframeURL: String?
     var prospectWaitingRoomIframeURL: String?
-
-    /// The list form: `id, user, status, starts_at`.
-    var summaryJSON: SandboxJSON {
-        .object([
-            ("id", .string(id)),
-            ("user", .string(user)),
-            ("status", .string(status)),
-            ("starts_at", .string(ISODate.format(milliseconds: startsAt))),
-        ])
-    }
 
     /// The full form, in the documentation's field order; room URLs point at the sandbox itself.
     func fullJSON(origin: String) -> SandboxJSON {

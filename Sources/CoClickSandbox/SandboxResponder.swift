@@ -27,12 +27,20 @@ struct SandboxResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: SandboxContext) async throws -> Response {
-        endpoints.stats.withLock { $0.requests += 1 }
+        let route = Self.route(method: request.method, path: request.uri.path)
+        let isList = if case .list = route { true } else { false }
+        endpoints.stats.withLock { stats in
+            stats.requests += 1
+            if isList {
+                stats.listsInFlight += 1
+                stats.mostListsInFlight = max(stats.mostListsInFlight, stats.listsInFlight)
+            }
+        }
+        defer { if isList { endpoints.stats.withLock { $0.listsInFlight -= 1 } } }
         let plan = faults.plan
         if let latency = plan.latency, latency > .zero {
             try? await Task.sleep(for: latency)
         }
-        let route = Self.route(method: request.method, path: request.uri.path)
         if request.method == .post && !route.isAuthentication { endpoints.stats.withLock { $0.writes += 1 } }
         if route.isAuthentication || route.isMeeting, let fault = faults.draw(isAuthentication: route.isAuthentication) {
             endpoints.stats.withLock { $0.faultsInjected += 1 }

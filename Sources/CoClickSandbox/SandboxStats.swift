@@ -16,11 +16,16 @@ public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
     public var validationFailures = 0
     /// Faults injected (status, malformed, html, hang; latency is not counted).
     public var faultsInjected = 0
+    /// `GET /meetings` requests being served now (latency included), and the most at once:
+    /// how a client's paging window looks from the server.
+    public var listsInFlight = 0
+    public var mostListsInFlight = 0
 
     public init() {}
 
     public var description: String {
         "requests=\(requests) writes=\(writes) authentications=\(authentications) rejected=\(rejectedAuthentications) "
-            + "unauthorized=\(unauthorized) created=\(meetingsCreated) invalid=\(validationFailures) faults=\(faultsInjected)"
+            + "unauthorized=\(unauthorized) created=\(meetingsCreated) invalid=\(validationFailures) faults=\(faultsInjected) "
+            + "most_lists_in_flight=\(mostListsInFlight)"
     }
 }

@@ -11,36 +11,41 @@ struct SeedData: Sendable {
     let presenters: [String]
     let secretID: String
     let secretKey: String
-    let meetings: [SandboxMeeting]
+    private let seed: UInt64
 
-    init(seed: UInt64, meetingCount: Int, dayStart: Int64) {
+    init(seed: UInt64) {
+        self.seed = seed
         var keys = SplitMix64(seed: seed ^ 0x6B65_7970_6169_7221)
         secretID = keys.hex(32)
         secretKey = keys.hex(64)
         companyID = Int(keys.next() % 9000) + 1000
         presenters = ["alice.martin", "bruno.silva", "chloe.durand", "david.nguyen", "emma.kowalski"]
             .map { "\($0)@\(Self.domain)" }
-
-        var random = SplitMix64(seed: seed)
-        let count = max(0, meetingCount)
-        var meetings: [SandboxMeeting] = []
-        meetings.reserveCapacity(count)
-        for index in 0..<count {
-            meetings.append(Self.meeting(index: index, random: &random, presenters: presenters, dayStart: dayStart))
-        }
-        self.meetings = meetings
     }
 
-    private static let sites = [
+    /// The seeded meetings, in the order drawn (not sorted).
+    func meetings(count: Int, dayStart: Int64) -> [StoredMeeting] {
+        var random = SplitMix64(seed: seed)
+        let count = max(0, count)
+        var meetings: [StoredMeeting] = []
+        meetings.reserveCapacity(count)
+        for index in 0..<count {
+            meetings.append(Self.meeting(index: index, random: &random, presenters: presenters.count, dayStart: dayStart))
+        }
+        return meetings
+    }
+
+    static let waitingRoom = "https://www.acme-demo.example/waiting-room"
+    static let sites = [
         "https://shop.acme-demo.example/", "https://shop.acme-demo.example/cart",
         "https://www.acme-demo.example/pricing", "https://insurance.acme-demo.example/quote?step=2",
         "https://bank.acme-demo.example/loans/simulator",
     ]
-    private static let prospects = ["Phil", "Sofia", "Marc", "Yuki", "Amara", "Lena", "Omar", "Ines"]
+    static let prospects = ["Phil", "Sofia", "Marc", "Yuki", "Amara", "Lena", "Omar", "Ines"]
 
-    private static func meeting(index: Int, random: inout SplitMix64, presenters: [String], dayStart: Int64) -> SandboxMeeting {
-        let id = random.hex(64)
-        let user = presenters[Int(random.next() % UInt64(presenters.count))]
+    private static func meeting(index: Int, random: inout SplitMix64, presenters: Int, dayStart: Int64) -> StoredMeeting {
+        let id = MeetingID(&random)
+        let user = UInt8(random.next() % UInt64(presenters))
         // The first four cover every status today, so even a tiny sandbox shows them all.
         let day: Int64
         if index < 4 {
@@ -63,33 +68,21 @@ struct SeedData: Sendable {
         } else {
             status = roll < 0.85 ? "scheduled" : "cancelled"
         }
-        let duration: Int64? = status == "closed" ? 300 + Int64(random.next() % 3300) : nil
+        var meeting = StoredMeeting(id: id, startsAt: startsAt, user: user,
+                                    status: UInt8(statuses.firstIndex(of: status) ?? 0))
+        if status == "closed" { meeting.duration = 300 + Int32(random.next() % 3300) }
 
-        let site = sites[Int(random.next() % UInt64(sites.count))]
-        let cookies: SandboxJSON
-        if random.nextUnit() < 0.3, let host = site.split(separator: "/").dropFirst().first {
-            cookies = .array([.object([
-                ("name", .string("session_id")), ("value", .string(random.hex(24))),
-                ("domain", .string(String(host))), ("path", .string("/")),
-                ("secure", .bool(true)), ("httpOnly", .bool(true)),
-            ])])
-        } else {
-            cookies = .array([])
+        meeting.site = UInt8(random.next() % UInt64(sites.count))
+        if random.nextUnit() < 0.3 {
+            meeting.hasCookie = true
+            meeting.cookieHead = random.next()
+            meeting.cookieTail = UInt32(random.next() >> 32)
         }
-        let customData: SandboxJSON
         if random.nextUnit() < 0.6 {
-            customData = .object([
-                ("user_id", .integer(Int64(random.next() % 900) + 100)),
-                ("username", .string(prospects[Int(random.next() % UInt64(prospects.count))])),
-            ])
-        } else {
-            customData = .object([])
+            meeting.customUserID = UInt16(random.next() % 900) + 100
+            meeting.prospect = UInt8(random.next() % UInt64(prospects.count))
         }
-        let iframe = random.nextUnit() < 0.2 ? "https://www.acme-demo.example/waiting-room" : nil
-        return SandboxMeeting(
-            id: id, user: user, status: status, startsAt: startsAt, duration: duration,
-            cobrowsingURL: site, cobrowsingCookiesData: cookies, customData: customData,
-            presenterWaitingRoomIframeURL: nil, prospectWaitingRoomIframeURL: iframe
-        )
+        meeting.hasIframe = random.nextUnit() < 0.2
+        return meeting
     }
 }

@@ -23,6 +23,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Cap on the Lua heap.", valueName: "MB"))
     var maxMemory: Int?
 
+    @Option(name: .customLong("max-concurrency"),
+            help: ArgumentHelp("Requests a listing or get_many keeps in flight at most (1: one page read ahead).", valueName: "n"))
+    var maxConcurrency: Int?
+
     @Flag(name: .shortAndLong, help: "Trace each HTTP request on standard error.")
     var verbose = false
 
@@ -42,6 +46,9 @@ struct GlobalOptions: ParsableArguments {
         if let maxMemory, !(1...1_048_576).contains(maxMemory) {
             throw ValidationError("--max-memory must be between 1 and 1048576 (MB)")
         }
+        if let maxConcurrency, !(1...64).contains(maxConcurrency) {
+            throw ValidationError("--max-concurrency must be between 1 and 64")
+        }
         if let profile, profile.isEmpty { throw ValidationError("--profile needs a name") }
     }
 
@@ -54,6 +61,7 @@ struct GlobalOptions: ParsableArguments {
         options.dryRun = dryRun
         options.timeout = timeout.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
         options.maxMemoryMB = maxMemory
+        options.maxConcurrency = maxConcurrency
         options.verbose = verbose
         options.quiet = quiet
         options.json = json
@@ -72,5 +80,11 @@ enum Program {
 
     static func deadline(_ options: RunOptions) -> ContinuousClock.Instant? {
         options.timeout.map { started + $0 }
+    }
+
+    /// The one way `run`, `eval`, `-e` and the parser-free start (`CoClickCommand.optionFreeRun`)
+    /// run Lua: whatever a run does beyond the runner belongs here, so no path misses it.
+    static func run(_ mode: RunMode, options: RunOptions) -> Int32 {
+        Runner.run(mode, options: options, deadline: deadline(options), version: version)
     }
 }

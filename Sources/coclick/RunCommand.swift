@@ -28,9 +28,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let options = globals.runOptions
-        let status = Runner.run(.file(file, arguments: arguments + Self.scriptArguments), options: options,
-                                deadline: Program.deadline(options), version: Program.version)
-        throw ExitCode(status)
+        throw ExitCode(Program.run(.file(file, arguments: arguments + Self.scriptArguments), options: options))
     }
 }
 
@@ -55,6 +53,6 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let options = try outputOptions.applied(to: globals.runOptions)
-        throw ExitCode(Runner.run(.eval(code), options: options, deadline: Program.deadline(options), version: Program.version))
+        throw ExitCode(Program.run(.eval(code), options: options))
     }
 }

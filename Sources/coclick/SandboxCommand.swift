@@ -55,7 +55,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard (0...100_000).contains(meetings) else { throw ValidationError("--meetings must be between 0 and 100000") }
+        guard (0...1_000_000).contains(meetings) else { throw ValidationError("--meetings must be between 0 and 1000000") }
         _ = try makeConfiguration()
     }
 

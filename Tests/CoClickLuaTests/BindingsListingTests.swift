@@ -66,20 +66,20 @@ import Testing
         }
     }
 
-    /// One page in memory, the next read ahead: the loop never runs more than one page ahead of
-    /// the script, and `break` stops the reading.
-    @Test func eachStreamsPageByPage() async throws {
+    /// concurrency=1: one page in memory, the next read ahead; the loop never runs more than
+    /// one page ahead of the script, and `break` stops the reading.
+    @Test func eachWithConcurrencyOneStreamsPageByPage() async throws {
         try await withBindings(meetings: 200) { h in
             let state = try h.makeState()
             let result = try run("""
                 local n, ahead = 0, 0
-                for m in coclick.meetings.each{per = 10} do
+                for m in coclick.meetings.each{per = 10, concurrency = 1} do
                   n = n + 1
                   ahead = math.max(ahead, list_requests() - math.ceil(n / 10))
                 end
                 local before = list_requests()
                 local seen = 0
-                for m in coclick.meetings.each{per = 10} do
+                for m in coclick.meetings.each{per = 10, concurrency = 1} do
                   seen = seen + 1
                   if seen == 15 then break end
                 end
@@ -92,6 +92,30 @@ import Testing
             h.check { #expect(result[2] == .integer(21)) }  // 20 full pages and the empty one that ends the list
             let afterBreak = try #require(result[3]?.intValue)
             h.check { #expect(afterBreak >= 2 && afterBreak <= 3, "a loop broken on page 2 made \(afterBreak) list requests") }
+        }
+    }
+
+    /// By default a window of pages is read ahead, never more than 8 beyond the script's page,
+    /// and the meetings come in the same order as one page at a time.
+    @Test func eachReadsAWindowOfPagesAhead() async throws {
+        try await withBindings(meetings: 200, faults: "latency=10ms") { h in
+            let state = try h.makeState()
+            let result = try run("""
+                local n, ahead, ids = 0, 0, {}
+                for m in coclick.meetings.each{per = 10} do
+                  n = n + 1
+                  ids[n] = m.id
+                  ahead = math.max(ahead, list_requests() - math.ceil(n / 10))
+                end
+                local same = true
+                for i, m in ipairs(coclick.meetings.all{per = 10, concurrency = 1}) do same = same and ids[i] == m.id end
+                return n, ahead, same
+                """, state)
+            h.check { #expect(result[0] == .integer(200)) }
+            let ahead = try #require(result[1]?.intValue)
+            h.check { #expect(ahead <= 8, "fetched \(ahead) pages ahead of the script") }
+            h.check { #expect(result[2] == .bool(true)) }
+            h.check { #expect(h.server.stats.mostListsInFlight > 1, "\(h.server.stats)") }
         }
     }
 

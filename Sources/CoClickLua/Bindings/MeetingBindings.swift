@@ -7,7 +7,7 @@ struct MeetingBindings {
     let dryRun: DryRun?
 
     static let defaultPer = 20
-    static let defaultConcurrency = 8
+    static let defaultConcurrency = CoClickConfiguration.defaultConcurrency
 
     func install(in state: LuaState) {
         let table = "coclick.meetings"
@@ -67,8 +67,8 @@ struct MeetingBindings {
     }
 
     /// `each{...}` -> iterator, nil, nil, closing value: `for m in coclick.meetings.each{} do`.
-    /// Pages are fetched as the loop goes (the next one read ahead); `break` closes the stream
-    /// at once through the closing value, cancelling the read-ahead.
+    /// Pages are fetched as the loop goes (a window of them read ahead); `break` closes the
+    /// stream at once through the closing value, cancelling the requests in flight.
     func each(_ call: LuaCall) throws -> LuaResult {
         let stream = try stream(call)
         call.push(function: { call in

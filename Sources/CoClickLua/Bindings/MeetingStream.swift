@@ -1,7 +1,7 @@
 import CoClickAPI
 
 /// The state of one `coclick.meetings.each` loop (or `all`): the client's async iterator, which
-/// reads the next page ahead, and the page being handed out. One page in memory at a time.
+/// reads a window of pages ahead (at most `concurrency`), and the page being handed out.
 ///
 /// Touched only by the Lua thread, and by the task `blockingAwait` runs while that thread is
 /// blocked on it, hence `@unchecked Sendable`. After an interrupt that task may outlive the
@@ -24,7 +24,8 @@ final class MeetingStream: @unchecked Sendable {
             source = .full(client.fullMeetings(query: query, per: per, limit: limit, concurrency: concurrency)
                 .makeAsyncIterator())
         } else {
-            source = .summaries(client.meetingPages(query: query, per: per, limit: limit).makeAsyncIterator())
+            source = .summaries(client.meetingPages(query: query, per: per, limit: limit, concurrency: concurrency)
+                .makeAsyncIterator())
         }
     }
 
@@ -53,7 +54,7 @@ final class MeetingStream: @unchecked Sendable {
         return buffer[0]
     }
 
-    /// Stops the loop: the iterator goes, cancelling the page read ahead.
+    /// Stops the loop: the iterator goes, cancelling the requests in flight.
     func close() {
         guard !abandoned else { return }
         source = .finished

@@ -5,7 +5,7 @@ public enum BindingDocs {
     private static let per = BindingDoc.Field("per", "meetings per page requested (default 20)")
     private static let limit = BindingDoc.Field("limit", "stop after this many meetings")
     private static let full = BindingDoc.Field("full", "true: full meetings, their details fetched concurrently ahead of the script")
-    private static let detailConcurrency = BindingDoc.Field("concurrency", "with full=true: detail requests in flight at most (default 8)")
+    private static let concurrency = BindingDoc.Field("concurrency", "requests in flight at most: pages read ahead, and with full=true details too (default 8, capped by --max-concurrency; 1: one page ahead)")
 
     public static let all: [BindingDoc] = [
         BindingDoc(
@@ -16,12 +16,12 @@ public enum BindingDocs {
         BindingDoc(
             "coclick.meetings.each", usage: "coclick.meetings.each{q=, per=, limit=, full=}",
             "an iterator over every meeting: for m in coclick.meetings.each{} do ... end",
-            fields: [query, per, limit, full, detailConcurrency],
-            returns: "an iterator yielding one meeting table at a time (one page in memory, the next read ahead); its fourth value closes it, so break stops the read-ahead at once"),
+            fields: [query, per, limit, full, concurrency],
+            returns: "an iterator yielding one meeting table at a time (pages read ahead, at most concurrency of them in memory); its fourth value closes it, so break stops the reading at once"),
         BindingDoc(
             "coclick.meetings.all", usage: "coclick.meetings.all{q=, per=, limit=, full=}",
             "an array of every meeting on every page",
-            fields: [query, per, limit, full, detailConcurrency],
+            fields: [query, per, limit, full, concurrency],
             returns: "an array of meeting tables (full meetings with full=true)"),
         BindingDoc(
             "coclick.meetings.get", usage: "coclick.meetings.get(id)",

@@ -59,6 +59,7 @@ extension ClientProvider {
                     baseURL: resolved.baseURL,
                     credentials: Credentials(secretID: pair.secretID, secretKey: pair.secretKey))
                 configuration.profile = resolved.profile
+                configuration.maxConcurrency = options.maxConcurrency
                 try applyEnvironment(to: &configuration, environment: options.environment)
                 return CoClickClient(configuration: configuration,
                                      tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
@@ -70,15 +71,16 @@ extension ClientProvider {
     }
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
-    static func sandbox(baseURL: String, secretID: String, secretKey: String, verbose: Bool,
+    static func sandbox(baseURL: String, secretID: String, secretKey: String, options: RunOptions,
                         redaction: Redaction) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
                 baseURL: baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
             configuration.profile = "sandbox"
+            configuration.maxConcurrency = options.maxConcurrency
             return CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), redaction: redaction,
-                                 trace: traceHook(verbose: verbose, redaction: redaction))
+                                 trace: traceHook(verbose: options.verbose, redaction: redaction))
         }
     }
 }

@@ -54,6 +54,8 @@ final class RunGuard: @unchecked Sendable {
     private var stop: Stop?
     private var finished = false
     private let watcherDone = DispatchSemaphore(value: 0)
+    /// Wakes the watcher at once when the run ends, so that no exit waits out a polling period.
+    private let wake = DispatchSemaphore(value: 0)
     private var previous: [Int32: sigaction] = [:]
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
@@ -94,6 +96,7 @@ final class RunGuard: @unchecked Sendable {
     /// (nil: it was not).
     func disarm() -> Stop? {
         lock.withLock { finished = true }
+        wake.signal()
         watcherDone.wait()
         for (number, old) in previous {
             var old = old
@@ -137,7 +140,8 @@ final class RunGuard: @unchecked Sendable {
                     leave(current, note: " (forced exit)")
                 }
             }
-            Thread.sleep(forTimeInterval: 0.02)
+            // Signal handlers cannot wake a semaphore safely: they are polled every 20 ms.
+            _ = wake.wait(timeout: .now() + .milliseconds(20))
         }
     }
 

@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
     public var verbose = false
     /// Silences `log.info` (`-q`).
     public var quiet = false
+    /// Cap on the requests a listing or fan-out keeps in flight (`--max-concurrency`).
+    public var maxConcurrency: Int?
     /// Results as JSON (`--json`).
     public var json = false
     /// Allows a plain `http://` base URL to a host other than loopback (`--insecure-http`).

@@ -40,7 +40,7 @@ public final class Session {
             }
             sandbox = server
             provider = .sandbox(baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
-                                verbose: options.verbose, redaction: redaction)
+                                options: options, redaction: redaction)
             promptName = "sandbox"
             preliminary = nil
         } else {
