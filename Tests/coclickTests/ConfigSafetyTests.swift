@@ -32,6 +32,10 @@ import Testing
         #expect(run.stderr.contains("\(config) can be written by other users"), "\(run.summary)")
         #expect(run.stderr.contains("chmod go-w \(config)"), "\(run.summary)")
         #expect(!FileManager.default.fileExists(atPath: marker), "secret_key_command must not run")
+        // Refused even when the run would make no API call.
+        let noCall = try BinaryRun.coclick(["eval", "return 1"], environment: home.environment())
+        #expect(noCall.status == 3, "\(noCall.summary)")
+        #expect(noCall.stderr.contains("chmod go-w \(config)"), "\(noCall.summary)")
     }
 
     @Test func aConfigFolderOthersCanWriteIsRefused() throws {
