@@ -82,13 +82,15 @@ import Testing
         #expect(run.stderr.contains("\(file) is not a regular file"), "\(run.summary)")
     }
 
-    /// --timeout covers secret_key_command, and the command's whole process group is killed.
-    @Test func timeoutEndsASlowSecretKeyCommandAndItsGroup() throws {
+    /// --timeout covers secret_key_command, and the command's whole process group is killed:
+    /// for a script and for `auth status`.
+    @Test(arguments: [["eval", "return 1"], ["auth", "status"]])
+    func timeoutEndsASlowSecretKeyCommandAndItsGroup(command: [String]) throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--timeout", "1", "eval", "return 1"], environment: home.environment())
+        let run = try BinaryRun.coclick(["--timeout", "1"] + command, environment: home.environment())
         #expect(run.status == 124, "\(run.summary)")
         #expect(run.stderr.contains("timed out"), "\(run.summary)")
         let pid = try Self.pid(in: pidFile)
