@@ -38,7 +38,8 @@ struct AuthCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
 
         func run() throws {
-            throw ExitCode(Auth.status(options: globals.runOptions))
+            let options = globals.runOptions
+            throw ExitCode(Auth.status(options: options, deadline: Program.deadline(options)))
         }
     }
 

@@ -32,6 +32,10 @@ import Testing
         #expect(run.stderr.contains("\(config) can be written by other users"), "\(run.summary)")
         #expect(run.stderr.contains("chmod go-w \(config)"), "\(run.summary)")
         #expect(!FileManager.default.fileExists(atPath: marker), "secret_key_command must not run")
+        // Refused even when the run would make no API call.
+        let noCall = try BinaryRun.coclick(["eval", "return 1"], environment: home.environment())
+        #expect(noCall.status == 3, "\(noCall.summary)")
+        #expect(noCall.stderr.contains("chmod go-w \(config)"), "\(noCall.summary)")
     }
 
     @Test func aConfigFolderOthersCanWriteIsRefused() throws {
@@ -78,13 +82,15 @@ import Testing
         #expect(run.stderr.contains("\(file) is not a regular file"), "\(run.summary)")
     }
 
-    /// --timeout covers secret_key_command, and the command's whole process group is killed.
-    @Test func timeoutEndsASlowSecretKeyCommandAndItsGroup() throws {
+    /// --timeout covers secret_key_command, and the command's whole process group is killed:
+    /// for a script and for `auth status`.
+    @Test(arguments: [["eval", "return 1"], ["auth", "status"]])
+    func timeoutEndsASlowSecretKeyCommandAndItsGroup(command: [String]) throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--timeout", "1", "eval", "return 1"], environment: home.environment())
+        let run = try BinaryRun.coclick(["--timeout", "1"] + command, environment: home.environment())
         #expect(run.status == 124, "\(run.summary)")
         #expect(run.stderr.contains("timed out"), "\(run.summary)")
         let pid = try Self.pid(in: pidFile)

@@ -99,7 +99,12 @@ public enum Auth {
     // MARK: status
 
     /// Shows the company and token expiry, and where the profile, base URL and key come from.
-    public static func status(options: RunOptions) -> Int32 {
+    /// - Parameter deadline: `--timeout`, from the process start: it bounds the configuration
+    ///   (`secret_key_command` included) and the authentication.
+    public static func status(options: RunOptions, deadline: ContinuousClock.Instant? = nil) -> Int32 {
+        let runGuard = RunGuard(deadline: deadline)
+        runGuard.arm()
+        defer { _ = runGuard.disarm() }
         let session: Session
         switch Session.opened(options) {
         case .success(let opened): session = opened

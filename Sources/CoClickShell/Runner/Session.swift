@@ -45,6 +45,10 @@ public final class Session {
             preliminary = nil
         } else {
             let preliminary = Self.resolve(options)
+            if case .failure(let error) = preliminary, error.code == .unsafeFile {
+                // Refused at once, API call or not: the run must not go on as if configured.
+                throw SessionStartError(message: ClientConfigurationError(error).message, status: ExitStatus.configuration)
+            }
             self.preliminary = preliminary
             if case .success(let resolved) = preliminary {
                 for warning in resolved.warnings { StandardStreams.writeError(warning + "\n") }
