@@ -10,11 +10,14 @@ public final class CoClickClient: Sendable {
     let tokenStore: any TokenStore
     let tokenKey: TokenKey
     let redactor: Redactor
+    /// What this client did (`--report`), when the host asked for counts.
+    public let statistics: ClientStatistics?
 
     public init(configuration: CoClickConfiguration, tokenStore: any TokenStore = MemoryTokenStore(),
-                trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil) {
+                trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil, statistics: ClientStatistics? = nil) {
         self.configuration = configuration
-        let transport = HTTPTransport(configuration: configuration, trace: trace)
+        self.statistics = statistics
+        let transport = HTTPTransport(configuration: configuration, trace: trace, statistics: statistics)
         self.transport = transport
         self.tokenStore = tokenStore
         let key = TokenKey(profile: configuration.profile, baseURL: configuration.baseURL,
@@ -97,6 +100,11 @@ struct Authenticator: Sendable {
     let transport: HTTPTransport
 
     func authenticate() async throws -> Token {
+        try await authenticateReadingDate().token
+    }
+
+    /// Authenticates, and returns the server's `Date` header with the token (clock checks).
+    func authenticateReadingDate() async throws -> (token: Token, serverDate: String?) {
         guard let credentials = configuration.credentials else {
             throw CoClickError(.unauthorized, message: "no API key pair configured (secret ID and secret key)")
         }
@@ -122,6 +130,6 @@ struct Authenticator: Sendable {
                                message: ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
                                    ? "authenticate: got an HTML page instead of JSON" : "authenticate: response is not valid JSON")
         }
-        return try Token(authenticationResponse: json, baseURL: configuration.baseURL)
+        return (try Token(authenticationResponse: json, baseURL: configuration.baseURL), exchange.headers.first(name: "date"))
     }
 }

@@ -19,7 +19,7 @@ struct CoClickCommand: ParsableCommand {
             n os.exit(n).
             """,
         version: "coclick \(Program.version) (Lua 5.4)",
-        subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self, DoctorCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

@@ -29,6 +29,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print results as JSON.")
     var json = false
 
+    @OptionGroup var unattended: UnattendedOptionGroup
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout <= 31_536_000) {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -50,6 +52,7 @@ struct GlobalOptions: ParsableArguments {
         options.verbose = verbose
         options.quiet = quiet
         options.json = json
+        unattended.apply(to: &options)
         return options
     }
 }

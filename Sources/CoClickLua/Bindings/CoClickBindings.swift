@@ -9,9 +9,12 @@ public enum CoClickBindings {
     /// as an error table with kind = "configuration" and message = String(describing: error).
     ///
     /// The bindings hold the client; the host that made it shuts it down.
-    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient) {
+    ///
+    /// `keyedCreate` is `create(fields, {key=})`; without it, a key is a configuration error.
+    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient,
+                               keyedCreate: KeyedCreate? = nil) {
         let clients = ClientHolder(client)
-        MeetingBindings(clients: clients).install(in: state)
+        MeetingBindings(clients: clients, keyedCreate: keyedCreate).install(in: state)
 
         state.register("auth", in: "coclick") { call in
             let client = try clients.get()

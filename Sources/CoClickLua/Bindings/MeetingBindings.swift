@@ -4,6 +4,8 @@ import CoClickAPI
 /// coclick.meetings.list / each / all / get / get_many / create.
 struct MeetingBindings {
     let clients: ClientHolder
+    /// `create(fields, {key=})`: the host's at-most-once creation (the state database).
+    var keyedCreate: KeyedCreate?
 
     static let defaultPer = 20
     static let defaultConcurrency = 8
@@ -160,9 +162,16 @@ struct MeetingBindings {
 
     /// `create{user=, starts_at=, cobrowsing_url=, ...}` -> the created meeting. Required
     /// fields are not checked here: the API's validation errors say it better.
+    /// `create(fields, {key=})` creates at most once per key (see `KeyedCreate`).
     func create(_ call: LuaCall) throws -> LuaResult {
         let t = try call.table(1)
         try call.checkFields(t, allowed: Self.createFields)
+        var key: String?
+        if let options = try call.optionalTable(2) {
+            try call.checkFields(options, allowed: ["key"])
+            key = try call.stringField(options, "key")
+            if key?.isEmpty == true { throw LuaArgumentError(argument: 2, message: "field 'key': must not be empty") }
+        }
         let new = NewMeeting(
             user: try call.stringField(t, "user"),
             startsAt: try startsAt(call, t),
@@ -172,7 +181,15 @@ struct MeetingBindings {
             presenterWaitingRoomIframeURL: try call.stringField(t, "presenter_waiting_room_iframe_url"),
             prospectWaitingRoomIframeURL: try call.stringField(t, "prospect_waiting_room_iframe_url"))
         let client = try clients.get()
-        let meeting = try call.blockingAwait { try await client.createMeeting(new) }
+        let meeting: Meeting
+        if let key {
+            guard let keyedCreate else {
+                throw BindingError(kind: "configuration", message: "create with a key needs the state database, which this host does not provide")
+            }
+            meeting = try keyedCreate(new, key, client, call)
+        } else {
+            meeting = try call.blockingAwait { try await client.createMeeting(new) }
+        }
         call.push(meeting: MeetingRecord(meeting))
         return .values(1)
     }

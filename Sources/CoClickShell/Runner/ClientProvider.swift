@@ -38,7 +38,7 @@ extension ClientProvider {
     /// if the profile has one), tokens cached in the XDG cache directory.
     static func configured(options: RunOptions, resolver: ConfigurationResolver?,
                            preliminary: Result<ResolvedConfiguration, ConfigurationError>,
-                           redaction: RedactionBox) -> ClientProvider {
+                           redaction: RedactionBox, statistics: ClientStatistics? = nil) -> ClientProvider {
         ClientProvider {
             do {
                 var resolved = try preliminary.get()
@@ -55,7 +55,8 @@ extension ClientProvider {
                 let store = RecordingTokenStore(base: FileTokenStore(directory: resolved.paths.cacheDirectory),
                                                 redaction: redaction)
                 return CoClickClient(configuration: configuration, tokenStore: store,
-                                     trace: traceHook(verbose: options.verbose, redaction: redaction))
+                                     trace: traceHook(verbose: options.verbose, redaction: redaction),
+                                     statistics: statistics)
             } catch let error as ConfigurationError {
                 throw ClientConfigurationError(error)
             }
@@ -64,7 +65,7 @@ extension ClientProvider {
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
     static func sandbox(baseURL: String, secretID: String, secretKey: String, verbose: Bool,
-                        redaction: RedactionBox) -> ClientProvider {
+                        redaction: RedactionBox, statistics: ClientStatistics? = nil) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
@@ -72,7 +73,7 @@ extension ClientProvider {
             configuration.profile = "sandbox"
             let store = RecordingTokenStore(base: MemoryTokenStore(), redaction: redaction)
             return CoClickClient(configuration: configuration, tokenStore: store,
-                                 trace: traceHook(verbose: verbose, redaction: redaction))
+                                 trace: traceHook(verbose: verbose, redaction: redaction), statistics: statistics)
         }
     }
 }

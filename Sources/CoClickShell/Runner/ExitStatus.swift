@@ -13,6 +13,10 @@ public enum ExitStatus {
     public static let unauthorized: Int32 = 4
     /// CoClick unreachable or failing (network, timeout, 5xx after retries).
     public static let unavailable: Int32 = 5
+    /// The output could not be written (here: the `--report` of a successful run).
+    public static let outputFailed: Int32 = 74
+    /// `--lock`: another run holds the lock.
+    public static let locked: Int32 = 75
     /// `--timeout` elapsed.
     public static let timedOut: Int32 = 124
     /// SIGINT.

@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var quiet = false
     /// Results as JSON (`--json`).
     public var json = false
+    /// `--state`, `--lock`, `--ping`, `--report`.
+    public var unattended = UnattendedOptions()
     public var environment: [String: String]
 
     public init(environment: [String: String]) {

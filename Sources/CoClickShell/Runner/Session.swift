@@ -16,6 +16,10 @@ public final class Session {
     public let historyPath: String?
     let redaction: RedactionBox
     let provider: ClientProvider
+    /// What the client did (`--report`).
+    let statistics: ClientStatistics
+    /// The state database, its namespace and the run's start (`coclick.state`, `coclick.run`).
+    let runState: RunState
     /// The configuration as resolved at start (without running `secret_key_command`).
     let preliminary: Result<ResolvedConfiguration, ConfigurationError>?
     /// The in-process sandbox's base URL (`--sandbox`).
@@ -28,7 +32,13 @@ public final class Session {
         self.options = options
         let redaction = RedactionBox()
         self.redaction = redaction
-        historyPath = (try? XDGPaths(environment: options.environment))?.historyFile
+        let paths = try? XDGPaths(environment: options.environment)
+        historyPath = paths?.historyFile
+        runState = RunState(namespace: options.unattended.namespace,
+                            startedAt: options.unattended.startedAt ?? RunState.now(),
+                            directory: paths?.stateDirectory)
+        let statistics = ClientStatistics()
+        self.statistics = statistics
 
         if options.sandbox {
             let server: SandboxServer
@@ -39,7 +49,7 @@ public final class Session {
             }
             sandbox = server
             provider = .sandbox(baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
-                                verbose: options.verbose, redaction: redaction)
+                                verbose: options.verbose, redaction: redaction, statistics: statistics)
             promptName = "sandbox"
             preliminary = nil
         } else {
@@ -52,7 +62,7 @@ public final class Session {
                 if let pair = resolved.keyPair { redaction.add(pair.secretKey) }
             }
             provider = .configured(options: options, resolver: resolver, preliminary: preliminary,
-                                   redaction: redaction)
+                                   redaction: redaction, statistics: statistics)
             promptName = (try? preliminary.get().profile)
                 ?? options.profile ?? options.environment[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
@@ -71,7 +81,7 @@ public final class Session {
             if let server = sandbox { _ = try? BlockingTask.run { await server.stop() } }
             throw error
         }
-        SessionBindings.install(in: state, provider: provider)
+        SessionBindings.install(in: state, provider: provider, runState: runState)
     }
 
     /// Resolves without running `secret_key_command` (the key is needed at the first API call
