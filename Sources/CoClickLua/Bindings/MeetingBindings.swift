@@ -170,7 +170,9 @@ struct MeetingBindings {
         if let options = try call.optionalTable(2) {
             try call.checkFields(options, allowed: ["key"])
             key = try call.stringField(options, "key")
-            if key?.isEmpty == true { throw LuaArgumentError(argument: 2, message: "field 'key': must not be empty") }
+            if let key, key.isEmpty || key.utf8.count > 65536 {
+                throw LuaArgumentError(argument: 2, message: "field 'key': 1 to 65536 bytes expected")
+            }
         }
         let new = NewMeeting(
             user: try call.stringField(t, "user"),
@@ -181,15 +183,17 @@ struct MeetingBindings {
             presenterWaitingRoomIframeURL: try call.stringField(t, "presenter_waiting_room_iframe_url"),
             prospectWaitingRoomIframeURL: try call.stringField(t, "prospect_waiting_room_iframe_url"))
         let client = try clients.get()
-        let meeting: Meeting
         if let key {
             guard let keyedCreate else {
                 throw BindingError(kind: "configuration", message: "create with a key needs the state database, which this host does not provide")
             }
-            meeting = try keyedCreate(new, key, client, call)
-        } else {
-            meeting = try call.blockingAwait { try await client.createMeeting(new) }
+            // A second value says whether this call created it: "created", "existing" or "adopted".
+            let (meeting, how) = try keyedCreate(new, key, client, call)
+            call.push(meeting: MeetingRecord(meeting))
+            call.push(how.rawValue)
+            return .values(2)
         }
+        let meeting = try call.blockingAwait { try await client.createMeeting(new) }
         call.push(meeting: MeetingRecord(meeting))
         return .values(1)
     }

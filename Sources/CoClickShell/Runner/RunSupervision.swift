@@ -126,7 +126,8 @@ final class RunSupervision {
                 StandardStreams.writeError("coclick: warning: --ping: \(Self.host(url)) answered \(status)\n")
             }
         } catch {
-            StandardStreams.writeError(redact("coclick: warning: --ping failed: \(error)") + "\n")
+            let reason = (error as? CoClickError)?.message ?? "\(error)"
+            StandardStreams.writeError(redact("coclick: warning: --ping: \(reason)") + "\n")
         }
     }
 

@@ -10,7 +10,7 @@ import Foundation
 /// second meeting.
 enum KeyedCreation {
     static func create(_ new: NewMeeting, key: String, client: CoClickClient, call: LuaCall,
-                       runState: RunState) throws -> Meeting {
+                       runState: RunState) throws -> (meeting: Meeting, how: KeyedCreateOutcome) {
         let database = try StateBindings.guarded { try runState.database() }
         // A key is about the service that holds the meeting: a sandbox's key says nothing of production.
         let scope = client.configuration.baseURL
@@ -19,9 +19,9 @@ enum KeyedCreation {
             let record = try StateBindings.guarded { try database.creation(scope: scope, key: key) }
             switch record?.outcome {
             case .created(let id)?:
-                return try call.blockingAwait { try await client.meeting(id: id) }
+                return (try call.blockingAwait { try await client.meeting(id: id) }, .existing)
             case .pending?:
-                return try adopt(record!, new: new, scope: scope, database: database, client: client, call: call)
+                return (try adopt(record!, scope: scope, database: database, client: client, call: call), .adopted)
             case nil:
                 // Authenticate first: a failure there sends no POST and journals nothing.
                 _ = try call.blockingAwait { try await client.token() }
@@ -43,7 +43,7 @@ enum KeyedCreation {
                     // Created all the same; the pending key will be adopted by the next run.
                     StandardStreams.writeError("coclick: warning: meeting \(meeting.id) created, but its key could not be journaled: \(error)\n")
                 }
-                return meeting
+                return (meeting, .created)
             }
         }
         throw StateBindingError(message: "state database: key \"\(key)\" changed while it was being read; try again")
@@ -61,7 +61,7 @@ enum KeyedCreation {
     /// A pending key: the POST journaled before it may or may not have created the meeting.
     /// One of that user's meetings with the same start and URL is taken as it, and journaled;
     /// none is an `uncertain` error naming the key (creating again could make a duplicate).
-    private static func adopt(_ record: CreationRecord, new: NewMeeting, scope: String, database: StateDatabase,
+    private static func adopt(_ record: CreationRecord, scope: String, database: StateDatabase,
                               client: CoClickClient, call: LuaCall) throws -> Meeting {
         // What was sent then, not what this call asks now.
         let sent = NewMeeting(user: record.user, startsAt: record.startsAt, cobrowsingURL: record.cobrowsingURL,

@@ -7,8 +7,8 @@ import Foundation
 /// `coclick.state.get/set/delete` and `coclick.run.last_success` (SPEC "The Lua API"), over
 /// the run's `RunState`.
 enum StateBindings {
-    /// A key longer than this is refused (keys name things; values hold data).
-    static let maxKeyBytes = 4096
+    /// A key longer than this is refused (keys name things, such as a CSV row; values hold data).
+    static let maxKeyBytes = 64 * 1024
 
     static func install(in state: LuaState, runState: RunState) {
         state.register("get", in: "coclick.state") { call in
