@@ -23,6 +23,8 @@ public enum HealthPing {
         let nanoseconds = Int64(bound.components.seconds) * 1_000_000_000 + bound.components.attoseconds / 1_000_000_000
         configuration.timeout = .init(connect: .nanoseconds(nanoseconds), read: .nanoseconds(nanoseconds))
         configuration.redirectConfiguration = .disallow
+        // A refused connection is a failed ping at once, not retried until the bound.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         var request = HTTPClientRequest(url: url)
         request.method = method == .get ? .GET : .POST

@@ -34,7 +34,7 @@ import Testing
 
         holder.closeInput()
         #expect(holder.finish() == 0, "\(holder.stderr)")
-        #expect(holder.stdout.hasSuffix("done\n"))
+        #expect(holder.stdout.hasSuffix("\"done\"\n"), "\(holder.stdout)")
         #expect(FileManager.default.fileExists(atPath: runtime.path + "/coclick/locks/nightly.digest.lock"))
 
         // Released when its holder ended.
