@@ -15,8 +15,8 @@ struct CoClickCommand: ParsableCommand {
 
             EXIT STATUS: 0 success; 1 uncaught Lua error; 2 usage error (unknown option, missing \
             script file); 3 configuration error (no key pair); 4 authentication rejected; 5 CoClick \
-            unreachable or failing; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; \
-            n os.exit(n).
+            unreachable or failing; 75 --lock held by another run; 124 --timeout elapsed; \
+            130 interrupted (SIGINT); 143 SIGTERM; n os.exit(n).
             """,
         version: "coclick \(Program.version) (Lua 5.4)",
         subcommands: [RunCommand.self, EvalCommand.self, SandboxCommand.self, AuthCommand.self, DoctorCommand.self]
