@@ -197,14 +197,16 @@ import Testing
         let secret = "s3cr3t-key-\(UUID().uuidString)"
         let environment = home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": secret])
 
-        let good = try await BinaryRun.coclickOffPool(["--ping", receiver.url, "eval", "io.stderr:write('step one\\n'); return 1"],
-                                                      environment: environment)
+        let good = try await BinaryRun.coclickOffPool(
+            ["--ping", receiver.url, "eval", "io.stderr:write('step one\\n'); os.execute('echo from a child >&2'); return 1"],
+            environment: environment)
         #expect(good.status == 0, "\(good.summary)")
         var pings = receiver.pings
         #expect(pings.map(\.method) == ["GET", "POST"], "\(pings)")
         #expect(pings.first?.path == "/ping/check-uuid/start")
         #expect(pings.last?.path == "/ping/check-uuid")
-        #expect(pings.last?.body == "step one\n")
+        #expect(pings.last?.body == "step one\nfrom a child\n", "a child's standard error counts too")
+        #expect(good.stderr == "step one\nfrom a child\n", "and still reaches standard error")
 
         let failing = try await BinaryRun.coclickOffPool(
             ["--ping", receiver.url, "eval", "io.stderr:write(string.rep('x', 20000) .. '\\n' .. os.getenv('COCLICK_SECRET_KEY') .. '\\n'); error('broke here')"],
@@ -222,6 +224,26 @@ import Testing
         let exited = try await BinaryRun.coclickOffPool(["--ping", receiver.url + "/", "eval", "os.exit(7)"], environment: environment)
         #expect(exited.status == 7)
         #expect(receiver.pings.last?.path == "/ping/check-uuid/7")
+    }
+
+    @Test func aForcedExitStillPingsAndReports() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let receiver = try await PingReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let reportPath = home.root.appendingPathComponent("report.json").path
+        // A script that swallows the interrupt: the run guard ends the process itself.
+        let run = try await BinaryRun.coclickOffPool(
+            ["--timeout", "1", "--ping", receiver.url, "--report", reportPath, "eval",
+             "while true do pcall(function() while true do end end) end"],
+            environment: home.environment())
+        #expect(run.status == 124, "\(run.summary)")
+        #expect(run.stderr.contains("forced exit"), "\(run.summary)")
+        let last = try #require(receiver.pings.last)
+        #expect(last.path == "/ping/check-uuid/124" && last.body.contains("forced exit"), "\(receiver.pings)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
+        #expect(report["exit_status"] as? Int == 124)
+        #expect((report["error"] as? String)?.contains("forced exit") == true, "\(report)")
     }
 
     @Test func aFailingPingIsAWarningOnly() throws {

@@ -106,6 +106,7 @@ final class RunGuard: @unchecked Sendable {
                 if let since = stoppedAt, now - since >= grace {
                     // Lua did not come back: leave with the stop's status regardless.
                     StandardStreams.writeError("coclick: \(Self.message(for: current)) (forced exit)\n")
+                    Self.beforeForcedExit?(current.status, Self.message(for: current) + " (forced exit)")
                     StandardStreams.flush()
                     _exit(current.status)
                 }
@@ -113,6 +114,10 @@ final class RunGuard: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
     }
+
+    /// Runs on the watcher thread just before a forced exit, with its status and message: the
+    /// end of an unattended run (`--report`, `--ping`) still happens.
+    nonisolated(unsafe) static var beforeForcedExit: ((Int32, String) -> Void)?
 
     static func message(for stop: Stop) -> String {
         switch stop {

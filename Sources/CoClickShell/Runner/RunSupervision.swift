@@ -16,6 +16,7 @@ final class RunSupervision {
     private var lockDescriptor: Int32?
     private var errorMessage: String?
     private var finishedStatus: Int32?
+    private let finishing = NSLock()
     // From the session, kept past its close.
     private var redaction: RedactionBox?
     private var statistics: ClientStatistics?
@@ -32,6 +33,12 @@ final class RunSupervision {
     /// status to end with when the run must not go on (the lock is held elsewhere).
     func begin(deadline: ContinuousClock.Instant?) -> Int32? {
         if unattended.pingURL != nil { tail = StandardErrorTail() }
+        if unattended.pingURL != nil || unattended.reportPath != nil {
+            RunGuard.beforeForcedExit = { [self] status, message in
+                noteError(message)
+                _ = finish(status: status)
+            }
+        }
         if let name = unattended.lockName {
             switch RunLock.acquire(name, wait: unattended.lockWait, deadline: deadline, environment: options.environment) {
             case .success(let fd): lockDescriptor = fd
@@ -64,17 +71,21 @@ final class RunSupervision {
     /// the report, sends the end ping. Returns the exit status: the run's, or 74 when the
     /// report of a successful run could not be written.
     func finish(status: Int32) -> Int32 {
+        // The Lua thread, or the run guard's watcher when Lua does not come back: one at a time.
+        finishing.lock()
+        defer { finishing.unlock() }
         if let finishedStatus { return finishedStatus }
         var status = status
         finishedStatus = status
         StandardStreams.flush()
-        if status == ExitStatus.success, let warning = runState?.recordSuccess() {
-            StandardStreams.writeError(redact(warning) + "\n")
-        }
-        let tailText = tail.map { redact(String(decoding: $0.stop(), as: UTF8.self)) }
         if let path = unattended.reportPath, !writeReport(path, status: status), status == ExitStatus.success {
             status = ExitStatus.outputFailed
         }
+        if status == ExitStatus.success, let warning = runState?.recordSuccess() {
+            StandardStreams.writeError(redact(warning) + "\n")
+        }
+        // Everything above wrote to standard error before the tail is taken.
+        let tailText = tail.map { redact(String(decoding: $0.stop(), as: UTF8.self)) }
         if let url = unattended.pingURL {
             let target = status == ExitStatus.success ? Self.trimmed(url) : Self.join(url, String(status))
             ping(target, method: .post, body: Array((tailText ?? "").utf8))
@@ -162,7 +173,12 @@ final class RunSupervision {
                 guard isNumber != 0 else { return .none }
                 status = Int32(truncatingIfNeeded: value) & 0xFF
             }
-            _ = finish(status: status)
+            let final = finish(status: status)
+            // The end changed the status (a report that could not be written): leave with it.
+            if final != status {
+                StandardStreams.flush()
+                exit(final)
+            }
             return .none
         }
         do {
