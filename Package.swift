@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // RFC 4180 CSV reading and writing for csv.encode/decode.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // The state database (coclick.state, run history, the at-most-once creation journal):
+        // SQLite through a maintained package rather than hand-written C bindings.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Lua 5.4 from Debian's liblua5.4-dev; the header re-exposes Lua's macros to Swift.
@@ -71,10 +74,15 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        // What lasts between runs: $XDG_STATE_HOME/coclick/state.db (SQLite, through GRDB).
+        .target(
+            name: "CoClickState",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "CoClickShell",
             dependencies: [
-                "CoClickLua", "CoClickAPI", "CoClickSandbox", "CEditLine", "CEditLineShim",
+                "CoClickLua", "CoClickAPI", "CoClickSandbox", "CoClickState", "CEditLine", "CEditLineShim",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
             ]

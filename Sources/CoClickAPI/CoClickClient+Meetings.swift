@@ -38,6 +38,7 @@ extension CoClickClient {
                 throw error
             }
         }
+        statistics?.update { $0.pages += 1; $0.meetingsRead += items.count }
         let total = exchange.headers.first(name: "x-total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         // A server that caps the page size (the sandbox at 100) says so in its X-Per reply: a
         // full page of that size is not the last one, though shorter than what was asked.
@@ -75,9 +76,11 @@ extension CoClickClient {
     /// `GET /meetings/{id}`.
     public func meeting(id: String) async throws -> Meeting {
         guard !id.isEmpty else { throw CoClickError(.badRequest, message: "a meeting id must not be empty") }
-        return try await get(url: url("/meetings/" + PercentEncoding.encode(id)), what: "get meeting") { exchange in
+        let meeting = try await get(url: url("/meetings/" + PercentEncoding.encode(id)), what: "get meeting") { exchange in
             try Meeting(json: json(exchange, what: "get meeting"))
         }
+        statistics?.update { $0.meetingsRead += 1 }
+        return meeting
     }
 
     /// The meetings of `ids`, in that order, at most `concurrency` requests in flight.
@@ -114,6 +117,8 @@ extension CoClickClient {
     /// never created twice. A validation failure is a `validation` error with its fields.
     public func createMeeting(_ new: NewMeeting) async throws -> Meeting {
         let exchange = try await authorized(.POST, url: url("/meetings"), body: new.json.jsonData(), what: "create meeting")
+        // Created, even if the reply cannot be read.
+        statistics?.update { $0.meetingsCreated += 1 }
         return try Meeting(json: json(exchange, what: "create meeting"))
     }
 

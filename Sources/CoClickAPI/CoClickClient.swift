@@ -12,13 +12,17 @@ public final class CoClickClient: Sendable {
     /// The run's secrets: the key from the start, each token as soon as it is issued or read
     /// from the store. Every error the client throws is scrubbed with it where it is made.
     public let redaction: Redaction
+    /// What this client did (`--report`), when the host asked for counts.
+    public let statistics: ClientStatistics?
 
     /// - Parameter redaction: shared with the caller's output paths (pass the run's own, which
     ///   may know the key already); the client adds the key and every token it obtains.
     public init(configuration: CoClickConfiguration, tokenStore: any TokenStore = MemoryTokenStore(),
-                redaction: Redaction = Redaction(), trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil) {
+                redaction: Redaction = Redaction(), trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil,
+                statistics: ClientStatistics? = nil) {
         self.configuration = configuration
-        let transport = HTTPTransport(configuration: configuration, trace: trace)
+        self.statistics = statistics
+        let transport = HTTPTransport(configuration: configuration, trace: trace, statistics: statistics)
         self.transport = transport
         if let credentials = configuration.credentials { redaction.add(credentials.secretKey) }
         self.redaction = redaction
@@ -136,6 +140,11 @@ struct Authenticator: Sendable {
     let redaction: Redaction
 
     func authenticate() async throws -> Token {
+        try await authenticateReadingDate().token
+    }
+
+    /// Authenticates, and returns the server's `Date` header with the token (clock checks).
+    func authenticateReadingDate() async throws -> (token: Token, serverDate: String?) {
         guard let credentials = configuration.credentials else {
             throw CoClickError(.unauthorized, message: "no API key pair configured (secret ID and secret key)")
         }
@@ -177,6 +186,6 @@ struct Authenticator: Sendable {
         }
         let token = try Token(authenticationResponse: json, baseURL: configuration.baseURL)
         redaction.add(token.value)
-        return token
+        return (token, exchange.headers.first(name: "date"))
     }
 }

@@ -4,7 +4,7 @@ public struct CoClickError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: String, Sendable, Hashable {
             case validation, badRequest = "bad_request", unauthorized, notFound = "not_found"
-            case server, unavailable, network, timeout, decode
+            case server, unavailable, network, timeout, decode, uncertain
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -18,9 +18,11 @@ public struct CoClickError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let network = Kind(.network)
         public static let timeout = Kind(.timeout)
         public static let decode = Kind(.decode)
+        /// A keyed create whose earlier POST has no known outcome, and no meeting found for it.
+        public static let uncertain = Kind(.uncertain)
 
         /// The SPEC's name: `validation`, `bad_request`, `unauthorized`, `not_found`, `server`,
-        /// `unavailable`, `network`, `timeout`, `decode`.
+        /// `unavailable`, `network`, `timeout`, `decode`, `uncertain`.
         public var name: String { code.rawValue }
         public var description: String { name }
     }
@@ -32,6 +34,9 @@ public struct CoClickError: Error, Sendable, Hashable, CustomStringConvertible {
     public var validationErrors: [String: [String]]
     /// At most `CoClickError.excerptLimit` characters of the response body, scrubbed of secrets.
     public var bodyExcerpt: String?
+    /// True when the request certainly never left this machine (no connection was made): a
+    /// POST that failed so created nothing.
+    public var requestNeverSent = false
 
     public static let excerptLimit = 200
 

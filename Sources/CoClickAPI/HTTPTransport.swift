@@ -41,8 +41,10 @@ final class HTTPTransport: Sendable {
     let requestTimeout: Duration
     let userAgent: String
     let trace: (@Sendable (HTTPTraceEvent) -> Void)?
+    let statistics: ClientStatistics?
 
-    init(configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?) {
+    init(configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?,
+         statistics: ClientStatistics? = nil) {
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)),
                                read: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)))
@@ -62,6 +64,7 @@ final class HTTPTransport: Sendable {
         self.requestTimeout = configuration.requestTimeout
         self.userAgent = configuration.userAgent
         self.trace = trace
+        self.statistics = statistics
     }
 
     func shutdown() async throws {
@@ -97,13 +100,20 @@ final class HTTPTransport: Sendable {
                     attempt += 1
                     continue
                 }
-                throw failure.error
+                var error = failure.error
+                error.requestNeverSent = !failure.mayHaveReachedServer
+                throw error
             }
         }
     }
 
     private func report(_ spec: HTTPRequestSpec, attempt: Int, started: ContinuousClock.Instant,
                         status: Int?, bytes: Int, error: String? = nil) {
+        statistics?.update { counts in
+            counts.requests += 1
+            if attempt > 1 { counts.retries += 1 }
+            counts.bytesReceived += bytes
+        }
         guard let trace else { return }
         trace(HTTPTraceEvent(method: spec.method.rawValue, url: spec.tracedURL ?? spec.url, status: status,
                              duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))

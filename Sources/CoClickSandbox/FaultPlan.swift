@@ -7,7 +7,7 @@
 ///                                or for the next N eligible requests
 ///     malformed=RATE | xN        200 with a truncated, invalid JSON body (the request is still served)
 ///     html=RATE | xN             502 with an HTML error page, as a proxy in front of Rails would send
-///     hang=RATE | xN             accept the request and never answer (until the client or the server closes)
+///     hang=RATE | xN             serve the request and never answer (until the client or the server closes)
 ///     retry_after=SECONDS        Retry-After header (whole seconds) on injected 429 and 503
 ///     latency=DURATION           delay added to every response, authentication included
 ///     token_ttl=DURATION         lifetime of the tokens issued from now on

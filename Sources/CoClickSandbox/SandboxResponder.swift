@@ -54,6 +54,9 @@ struct SandboxResponder: HTTPResponder {
             case .html:
                 return Self.response(Reply(status: 502, body: Self.badGatewayPage, contentType: "text/html"))
             case .hang:
+                // The request is really served (a create does create), its answer never sent:
+                // the outcome a client cannot know, as when a reply is lost on the way.
+                _ = await serve(route, request: request, plan: plan)
                 await hangs.hang(on: context.channel)
                 return Self.response(.error(503, "Service Unavailable"))
             case .malformed:

@@ -19,7 +19,7 @@ struct CoClickCommand: ParsableCommand {
             another run; 124 --timeout elapsed; 130 interrupted (SIGINT); 143 SIGTERM; n os.exit(n).
             """,
         version: Program.versionLine,
-        subcommands: [RunCommand.self, EvalCommand.self, APICommand.self, SandboxCommand.self, AuthCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, APICommand.self, SandboxCommand.self, AuthCommand.self, DoctorCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

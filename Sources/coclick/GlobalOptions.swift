@@ -39,6 +39,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .customLong("insecure-http"), help: "Allow a plain http:// base URL to a host other than loopback (the key and token travel unencrypted).")
     var insecureHTTP = false
 
+    @OptionGroup var unattended: UnattendedOptionGroup
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout <= 31_536_000) {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -66,6 +68,7 @@ struct GlobalOptions: ParsableArguments {
         options.quiet = quiet
         options.json = json
         options.insecureHTTP = insecureHTTP
+        unattended.apply(to: &options)
         return options
     }
 }

@@ -27,7 +27,7 @@ struct SandboxCommand: AsyncParsableCommand {
               malformed=RATE|xN   200 with a truncated JSON body
                                   (the request is still served)
               html=RATE|xN        502 with an HTML error page
-              hang=RATE|xN        accept the request, never answer
+              hang=RATE|xN        serve the request, never answer
               retry_after=SECONDS Retry-After on injected 429 and 503
               latency=DURATION    delay on every response (250ms, 1.5s)
               token_ttl=DURATION  token lifetime (overrides --token-ttl)

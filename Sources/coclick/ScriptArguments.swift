@@ -3,7 +3,7 @@
 /// so they are kept away from the parser, which would otherwise take `-v` as a global option.
 enum ScriptArguments {
     /// Global options that take a value (as a separate word unless written `--name=value`).
-    static let optionsWithValue: Set<String> = ["--profile", "--base-url", "--timeout", "--max-memory", "--max-concurrency", "-e", "-o", "--output"]
+    static let optionsWithValue: Set<String> = ["--profile", "--base-url", "--timeout", "--max-memory", "--max-concurrency", "-e", "-o", "--output", "--state", "--lock", "--lock-wait", "--ping", "--report"]
 
     /// - Returns: the words for the parser (up to and including FILE) and the script's
     ///   arguments (nil when the command is not `run` or no FILE is given).

@@ -41,4 +41,27 @@ import Testing
         #expect(bad.status == 2, "\(bad.summary)")
         #expect(bad.stderr.contains("not a date"))
     }
+
+    @Test func sinceLastRunStartsWhereTheLastSuccessfulRunStarted() throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let first = try BinaryRun.coclick(["--sandbox", "run", Self.script, "--since-last-run"], environment: home.environment())
+        #expect(first.status == 0, "\(first.summary)")
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        #expect(first.stdout.hasPrefix("# Meetings since \(today) 00:00\n"), "the first time: since the start of today: \(first.summary)")
+
+        // The script's namespace is its absolute path: read the recorded start through it.
+        let path = URL(fileURLWithPath: Self.script).resolvingSymlinksInPath().path
+        let recorded = try BinaryRun.coclick(["--state", path, "eval", "return coclick.time.format(coclick.run.last_success, 'utc')"],
+                                             environment: home.environment())
+        let stamp = recorded.stdout.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n"))
+        #expect(stamp.count >= 16, "\(recorded.summary)")
+        let second = try BinaryRun.coclick(["--sandbox", "run", Self.script, "--since-last-run"], environment: home.environment())
+        #expect(second.status == 0, "\(second.summary)")
+        let expected = "# Meetings since \(stamp.prefix(10)) \(stamp.dropFirst(11).prefix(5))\n"
+        #expect(second.stdout.hasPrefix(expected), "\(expected) \(second.summary)")
+
+        let both = try BinaryRun.coclick(["run", Self.script, "2024-05-17", "--since-last-run"], environment: home.environment())
+        #expect(both.status == 2, "\(both.summary)")
+    }
 }

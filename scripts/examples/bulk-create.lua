@@ -7,12 +7,17 @@
 -- cobrowsing_url, and optionally custom_data (a JSON object as text). An empty cell is an
 -- absent field.
 --
--- Standard output: the id of each meeting created, one a line, in file order.
+-- Standard output: the id of each row's meeting, one a line, in file order.
 -- Standard error: each row that failed, e.g. `line 3: user: User must exist`, then a count.
 -- A row is named by the line of the file it starts on, as csv.decode numbers lines (the
 -- header is line 1; a quoted field may span lines). A UTF-8 byte order mark is fine; text
 -- that is not UTF-8 or an unterminated quote stops before anything is created (status 2).
 -- A bad row does not stop the others; the meetings of good rows are created either way.
+--
+-- Safe to run again: each row is created with a key made of the file's name and the row's
+-- content (coclick.meetings.create(fields, {key=})), so a second run after a crash, a timeout
+-- or a kill creates only the rows still missing, and prints the ids of the others as well.
+-- Two identical rows of one file are one meeting.
 --
 -- Exit status: 0 every row created; 1 some row failed (see standard error); 2 bad arguments
 -- or an unreadable file; 3, 4, 5 as every coclick run (CoClick unreachable stops the run:
@@ -36,6 +41,9 @@ else
   text = file:read("a")
   file:close()
 end
+
+-- The file's name without its folder: the same file run from elsewhere keeps its keys.
+local file_name = path == "-" and "(standard input)" or path:match("([^/]*)$")
 
 local ok, rows, lines = pcall(csv.decode, text, {lines = true})
 if not ok then usage(("%s: %s"):format(path, tostring(rows))) end
@@ -62,7 +70,7 @@ local function field_errors(errors)
   return table.concat(parts, "; ")
 end
 
-local created, failed = 0, 0
+local created, earlier, failed, would = 0, 0, 0, 0
 local function report(number, message)
   failed = failed + 1
   io.stderr:write(("line %d: %s\n"):format(number, message))
@@ -88,12 +96,20 @@ for index, row in ipairs(rows) do
   if bad_custom then
     report(number, bad_custom)
   else
-    local done, result = pcall(coclick.meetings.create, fields)
-    if done then
-      created = created + 1
+    local key = table.concat({ "bulk-create", file_name, fields.user or "", fields.starts_at or "",
+      fields.cobrowsing_url or "", custom or "" }, "\n")
+    local done, result, how = pcall(coclick.meetings.create, fields, { key = key })
+    if done and result.dry_run then
+      -- --dry-run: checked, not sent; there is no id to print.
+      would = would + 1
+    elseif done then
+      if how == "created" then created = created + 1 else earlier = earlier + 1 end
       print(result.id)
       io.stdout:flush()
-    elseif type(result) == "table" and (result.kind == "validation" or result.kind == "bad_request") then
+    elseif type(result) == "table" and (result.kind == "validation" or result.kind == "bad_request"
+        or result.kind == "uncertain") then
+      -- uncertain: an earlier run's POST of this row has no known outcome and no meeting was
+      -- found for it; not created again (the message says what to check).
       if result.errors and next(result.errors) then
         report(number, field_errors(result.errors))
       else
@@ -101,12 +117,18 @@ for index, row in ipairs(rows) do
       end
     else
       -- Unreachable, failing, key rejected, or a bug: the next rows would fare no better.
-      io.stderr:write(("bulk-create: stopped at line %d: %d created, %d failed before it\n")
-        :format(number, created, failed))
+      io.stderr:write(("bulk-create: stopped at line %d: %d created, %d created earlier, %d failed before it\n")
+        :format(number, created, earlier, failed))
       error(result, 0)
     end
   end
 end
 
-io.stderr:write(("bulk-create: %d created, %d failed\n"):format(created, failed))
+if would > 0 then
+  io.stderr:write(("bulk-create: dry run: %d would be created, %d failed\n"):format(would, failed))
+elseif earlier > 0 then
+  io.stderr:write(("bulk-create: %d created, %d created earlier, %d failed\n"):format(created, earlier, failed))
+else
+  io.stderr:write(("bulk-create: %d created, %d failed\n"):format(created, failed))
+end
 if failed > 0 then os.exit(1) end

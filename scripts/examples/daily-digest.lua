@@ -2,10 +2,13 @@
 -- The meetings of a day, grouped by presenter, with counts by status and start times in
 -- local time, as Markdown on standard output; optionally also posted to a chat webhook.
 --
---   daily-digest.lua [YYYY-MM-DD] [--webhook URL]
+--   daily-digest.lua [YYYY-MM-DD | --since-last-run] [--webhook URL]
 --
 --   daily-digest.lua                          today (local time)
 --   daily-digest.lua 2024-05-17               that day
+--   daily-digest.lua --since-last-run         the meetings that started since the last run of
+--                                             this script that succeeded (coclick.run.last_success;
+--                                             the first time: since the start of today), up to now
 --   daily-digest.lua --webhook https://...    also posts {"text": DIGEST} to URL (Slack, Mattermost...)
 --   coclick --sandbox run daily-digest.lua    against demo data
 --
@@ -19,13 +22,13 @@
 local STATUS_ORDER = { "scheduled", "in_progress", "closed", "cancelled" }
 
 local function usage(message)
-  io.stderr:write(("daily-digest: %s\nusage: daily-digest.lua [YYYY-MM-DD] [--webhook URL]\n"):format(message))
+  io.stderr:write(("daily-digest: %s\nusage: daily-digest.lua [YYYY-MM-DD | --since-last-run] [--webhook URL]\n"):format(message))
   os.exit(2)
 end
 
--- The day (or nil: today) and the webhook URL (or nil), from the script's arguments.
+-- The day (or nil: today), the webhook URL (or nil) and --since-last-run, from the script's arguments.
 local function parse_arguments(...)
-  local day, webhook = nil, os.getenv("DIGEST_WEBHOOK_URL")
+  local day, webhook, since_last_run = nil, os.getenv("DIGEST_WEBHOOK_URL"), false
   if webhook == "" then webhook = nil end
   local args, i = { ... }, 1
   while i <= #args do
@@ -36,6 +39,8 @@ local function parse_arguments(...)
       i = i + 1
     elseif a:match("^%-%-webhook=") then
       webhook = a:sub(#"--webhook=" + 1)
+    elseif a == "--since-last-run" then
+      since_last_run = true
     elseif a:sub(1, 1) == "-" then
       usage(("unknown option: %s"):format(a))
     elseif day == nil then
@@ -46,7 +51,8 @@ local function parse_arguments(...)
     i = i + 1
   end
   if webhook and not webhook:match("^https?://") then usage("the webhook URL must start with http:// or https://") end
-  return day, webhook
+  if since_last_run and day then usage("give a day or --since-last-run, not both") end
+  return day, webhook, since_last_run
 end
 
 -- Any instant of the day asked for: noon, so that a DST change cannot move it to another day.
@@ -75,9 +81,17 @@ local function status_counts(counts)
   return table.concat(parts, ", ")
 end
 
-local day_argument, webhook = parse_arguments(...)
+local day_argument, webhook, since_last_run = parse_arguments(...)
 local first, after = coclick.time.day(instant_of(day_argument))
-local day_label = coclick.time.format(first, "local"):sub(1, 10)
+local title = ("Meetings on %s"):format(coclick.time.format(first, "local"):sub(1, 10))
+if since_last_run then
+  -- From the start of the last successful run (else of today) to now: a run that fails is
+  -- not counted, so the next one covers its period again.
+  first = coclick.run.last_success or first
+  after = os.time()
+  local from = coclick.time.format(first, "local")
+  title = ("Meetings since %s %s"):format(from:sub(1, 10), from:match("T(%d%d:%d%d)") or "")
+end
 
 -- The API has no date filter: list everything, keep the day's meetings.
 local presenters, totals, count = {}, {}, 0
@@ -105,7 +119,7 @@ table.sort(order, function(a, b) return a.name < b.name end)
 local out = {}
 local function say(line) out[#out + 1] = line or "" end
 
-say(("# Meetings on %s"):format(day_label))
+say(("# %s"):format(title))
 say()
 if count == 0 then
   say("No meetings.")

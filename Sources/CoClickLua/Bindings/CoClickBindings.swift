@@ -10,9 +10,12 @@ public enum CoClickBindings {
     ///
     /// The bindings hold the client; the host that made it shuts it down. With `dryRun`, writes
     /// are checked, logged and not sent (`--dry-run`).
-    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil) {
+    ///
+    /// `keyedCreate` is `create(fields, {key=})`; without it, a key is a configuration error.
+    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil,
+                               keyedCreate: KeyedCreate? = nil) {
         let clients = ClientHolder(client)
-        MeetingBindings(clients: clients, dryRun: dryRun).install(in: state)
+        MeetingBindings(clients: clients, dryRun: dryRun, keyedCreate: keyedCreate).install(in: state)
         APIBindings(clients: clients, dryRun: dryRun).install(in: state)
 
         state.register("auth", in: "coclick") { call in

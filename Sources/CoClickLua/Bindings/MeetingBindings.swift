@@ -5,6 +5,8 @@ import CoClickAPI
 struct MeetingBindings {
     let clients: ClientHolder
     let dryRun: DryRun?
+    /// `create(fields, {key=})`: the host's at-most-once creation (the state database).
+    var keyedCreate: KeyedCreate?
 
     static let defaultPer = 20
     static let defaultConcurrency = CoClickConfiguration.defaultConcurrency
@@ -163,9 +165,18 @@ struct MeetingBindings {
 
     /// `create{user=, starts_at=, cobrowsing_url=, ...}` -> the created meeting. Required
     /// fields are not checked here: the API's validation errors say it better.
+    /// `create(fields, {key=})` creates at most once per key (see `KeyedCreate`).
     func create(_ call: LuaCall) throws -> LuaResult {
         let t = try call.table(1)
         try call.checkFields(t, allowed: Self.createFields)
+        var key: String?
+        if let options = try call.optionalTable(2) {
+            try call.checkFields(options, allowed: ["key"])
+            key = try call.stringField(options, "key")
+            if let key, key.isEmpty || key.utf8.count > 65536 {
+                throw LuaArgumentError(argument: 2, message: "field 'key': 1 to 65536 bytes expected")
+            }
+        }
         let new = NewMeeting(
             user: try call.stringField(t, "user"),
             startsAt: try startsAt(call, t),
@@ -176,6 +187,16 @@ struct MeetingBindings {
             prospectWaitingRoomIframeURL: try call.stringField(t, "prospect_waiting_room_iframe_url"))
         if let dryRun { return try dryRun.create(call, new) }
         let client = try clients.get()
+        if let key {
+            guard let keyedCreate else {
+                throw BindingError(kind: "configuration", message: "create with a key needs the state database, which this host does not provide")
+            }
+            // A second value says whether this call created it: "created", "existing" or "adopted".
+            let (meeting, how) = try keyedCreate(new, key, client, call)
+            call.push(meeting: MeetingRecord(meeting))
+            call.push(how.rawValue)
+            return .values(2)
+        }
         let meeting = try call.blockingAwait { try await client.createMeeting(new) }
         call.push(meeting: MeetingRecord(meeting))
         return .values(1)

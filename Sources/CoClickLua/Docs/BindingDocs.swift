@@ -34,7 +34,7 @@ public enum BindingDocs {
             fields: [.init("ids", "an array of meeting ids"), .init("concurrency", "requests in flight at most (default 8)")],
             returns: "an array of full meeting tables, in the order of ids"),
         BindingDoc(
-            "coclick.meetings.create", usage: "coclick.meetings.create{user=, starts_at=, ...}",
+            "coclick.meetings.create", usage: "coclick.meetings.create{user=, starts_at=, ...} / create(fields, {key=})",
             "creates a meeting (never retried once sent)",
             fields: [
                 .init("user", "required: email of the presenter who owns the meeting"),
@@ -44,8 +44,26 @@ public enum BindingDocs {
                 .init("custom_data", "optional: table of your own data kept with the meeting"),
                 .init("presenter_waiting_room_iframe_url", "optional: URL of an iframe in the presenter's waiting room"),
                 .init("prospect_waiting_room_iframe_url", "optional: URL of an iframe in the prospect's waiting room"),
+                .init("key", "in a second table, create(fields, {key=}): at most one meeting per key, ever (journaled in the state database)"),
             ],
-            returns: "the created meeting; a validation error (errors by field) when the API refuses it; with --dry-run nothing is sent: the meeting with dry_run = true and no id"),
+            returns: "the created meeting; a validation error (errors by field) when the API refuses it; with --dry-run nothing is sent: the meeting with dry_run = true and no id. With a key, a second value: \"created\", \"existing\" (an earlier call made it; fetched) or \"adopted\" (an earlier POST of unknown outcome made it), or an uncertain error naming the key when that POST's meeting cannot be found"),
+        BindingDoc(
+            "coclick.state.get", usage: "coclick.state.get(key)",
+            "a value kept between runs of this script (--state NAME: of that namespace)",
+            fields: [.init("key", "a string")],
+            returns: "the value stored, or nil"),
+        BindingDoc(
+            "coclick.state.set", usage: "coclick.state.set(key, value)",
+            "keeps a value for the next runs (durable when it returns)",
+            fields: [.init("key", "a string"), .init("value", "anything json.encode takes; nil deletes")]),
+        BindingDoc(
+            "coclick.state.delete", usage: "coclick.state.delete(key)",
+            "forgets a kept value",
+            fields: [.init("key", "a string")]),
+        BindingDoc(
+            "coclick.run.last_success", usage: "coclick.run.last_success",
+            "when the last run of this script that exited 0 started",
+            returns: "epoch seconds, or nil on the first run"),
         BindingDoc(
             "coclick.auth", usage: "coclick.auth()",
             "the token's company and expiry (authenticates if needed)",

@@ -50,7 +50,7 @@ extension ClientProvider {
     /// `secret_key_command` included), tokens cached in the XDG cache directory. A
     /// configuration error is raised here, at the first API call.
     static func configured(options: RunOptions, resolved: Result<ResolvedConfiguration, ConfigurationError>,
-                           redaction: Redaction) -> ClientProvider {
+                           redaction: Redaction, statistics: ClientStatistics? = nil) -> ClientProvider {
         ClientProvider {
             do {
                 let resolved = try resolved.get()
@@ -63,7 +63,8 @@ extension ClientProvider {
                 try applyEnvironment(to: &configuration, environment: options.environment)
                 return CoClickClient(configuration: configuration,
                                      tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
-                                     trace: traceHook(verbose: options.verbose, redaction: redaction))
+                                     trace: traceHook(verbose: options.verbose, redaction: redaction),
+                                     statistics: statistics)
             } catch let error as ConfigurationError {
                 throw ClientConfigurationError(error)
             }
@@ -72,7 +73,7 @@ extension ClientProvider {
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
     static func sandbox(baseURL: String, secretID: String, secretKey: String, options: RunOptions,
-                        redaction: Redaction) -> ClientProvider {
+                        redaction: Redaction, statistics: ClientStatistics? = nil) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
@@ -80,7 +81,7 @@ extension ClientProvider {
             configuration.profile = "sandbox"
             configuration.maxConcurrency = options.maxConcurrency
             return CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), redaction: redaction,
-                                 trace: traceHook(verbose: options.verbose, redaction: redaction))
+                                 trace: traceHook(verbose: options.verbose, redaction: redaction), statistics: statistics)
         }
     }
 }

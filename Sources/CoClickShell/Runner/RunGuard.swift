@@ -148,9 +148,14 @@ final class RunGuard: @unchecked Sendable {
     private func leave(_ stop: Stop, note: String) -> Never {
         ChildProcess.killRunning()
         StandardStreams.writeError("coclick: \(Self.message(for: stop))\(note)\n")
+        Self.beforeForcedExit?(stop.status, Self.message(for: stop) + note)
         StandardStreams.flush()
         _exit(stop.status)
     }
+
+    /// Runs on the watcher thread just before a forced exit, with its status and message: the
+    /// end of an unattended run (`--report`, `--ping`) still happens.
+    nonisolated(unsafe) static var beforeForcedExit: ((Int32, String) -> Void)?
 
     static func message(for stop: Stop) -> String {
         switch stop {

@@ -25,6 +25,8 @@ public struct RunOptions: Sendable {
     public var json = false
     /// Allows a plain `http://` base URL to a host other than loopback (`--insecure-http`).
     public var insecureHTTP = false
+    /// `--state`, `--lock`, `--ping`, `--report`.
+    public var unattended = UnattendedOptions()
     public var environment: [String: String]
 
     public init(environment: [String: String]) {

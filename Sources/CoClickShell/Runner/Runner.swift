@@ -20,9 +20,23 @@ public enum Runner {
     /// - Parameter deadline: when `--timeout` elapses, measured from the process start.
     public static func run(_ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
                            version: String) -> Int32 {
+        var options = options
+        options.unattended.startedAt = RunState.now()
+        options.unattended.namespace = RunState.namespace(for: mode, options: options)
+        let supervision = RunSupervision(options: options)
+        if let status = supervision.begin(deadline: deadline) {
+            return supervision.finish(status: status)
+        }
+        let status = runSession(mode, options: options, deadline: deadline, version: version, supervision: supervision)
+        return supervision.finish(status: status)
+    }
+
+    private static func runSession(_ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
+                                   version: String, supervision: RunSupervision) -> Int32 {
         if case .file(let path, _) = mode, path != "-", !FileManager.default.isReadableFile(atPath: path) {
             let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
             StandardStreams.writeError("coclick: cannot open \(path) (\(reason))\n")
+            supervision.noteError("cannot open \(path) (\(reason))")
             return ExitStatus.usage
         }
         // Armed before the configuration is read: a FIFO in its place or a slow
@@ -34,9 +48,11 @@ public enum Runner {
         case .success(let opened): session = opened
         case .failure(let failure):
             _ = runGuard.disarm()
+            supervision.noteError(failure.message)
             return failure.status
         }
         defer { session.close() }
+        supervision.attach(session)
 
         if mode == .standardInput, StandardStreams.inputIsTerminal {
             // The REPL handles Ctrl-C itself; --timeout bounds unattended runs only.
@@ -73,12 +89,14 @@ public enum Runner {
         if let stop = runGuard.disarm() {
             StandardStreams.flush()
             StandardStreams.writeError("coclick: \(RunGuard.message(for: stop))\n")
+            supervision.noteError(RunGuard.message(for: stop))
             return stop.status
         }
         if let failure {
             StandardStreams.flush()
             StandardStreams.writeError(session.redact(report(failure)) + "\n")
             StandardStreams.noteReported(failure.message)
+            supervision.noteError(failure.message)
             return ExitStatus.of(failure)
         }
         if let output {

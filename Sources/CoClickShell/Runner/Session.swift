@@ -17,7 +17,11 @@ public final class Session {
     /// The run's secrets, shared with the client: every output path redacts with it.
     let redaction: Redaction
     let provider: ClientProvider
-    /// The configuration as resolved at start, `secret_key_command` included.
+    /// What the client did (`--report`).
+    let statistics: ClientStatistics
+    /// The state database, its namespace and the run's start (`coclick.state`, `coclick.run`).
+    let runState: RunState
+    /// The configuration as resolved at start (`secret_key_command` included).
     let preliminary: Result<ResolvedConfiguration, ConfigurationError>?
     /// The in-process sandbox's base URL (`--sandbox`).
     public var sandboxBaseURL: String? { sandbox?.baseURL }
@@ -29,7 +33,13 @@ public final class Session {
         self.options = options
         let redaction = Redaction()
         self.redaction = redaction
-        historyPath = (try? XDGPaths(environment: options.environment))?.historyFile
+        let paths = try? XDGPaths(environment: options.environment)
+        historyPath = paths?.historyFile
+        runState = RunState(namespace: options.unattended.namespace,
+                            startedAt: options.unattended.startedAt ?? RunState.now(),
+                            directory: paths?.stateDirectory)
+        let statistics = ClientStatistics()
+        self.statistics = statistics
 
         if options.sandbox {
             let server: SandboxServer
@@ -40,7 +50,7 @@ public final class Session {
             }
             sandbox = server
             provider = .sandbox(baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
-                                options: options, redaction: redaction)
+                                options: options, redaction: redaction, statistics: statistics)
             promptName = "sandbox"
             preliminary = nil
         } else {
@@ -56,7 +66,7 @@ public final class Session {
                 // even one written before the first API call.
                 if let pair = resolved.keyPair { redaction.add(pair.secretKey) }
             }
-            provider = .configured(options: options, resolved: preliminary, redaction: redaction)
+            provider = .configured(options: options, resolved: preliminary, redaction: redaction, statistics: statistics)
             promptName = (try? preliminary.get().profile)
                 ?? options.profile ?? options.environment[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
@@ -75,7 +85,7 @@ public final class Session {
             if let server = sandbox { _ = try? BlockingTask.run { await server.stop() } }
             throw error
         }
-        SessionBindings.install(in: state, provider: provider, dryRun: options.dryRun ? DryRun(log: { line in
+        SessionBindings.install(in: state, provider: provider, runState: runState, dryRun: options.dryRun ? DryRun(log: { line in
             StandardStreams.writeError(redaction.redact(line) + "\n")
         }) : nil)
     }
