@@ -26,6 +26,12 @@ enum FileAccess {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure(errno: errno) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(errno: EINVAL) }
+        return try contents(of: fd, limit: limit)
+    }
+
+    /// What `fd` holds up to its end (a pipe too: standard input), at most `limit` bytes.
+    /// - Throws: `Failure` on a read error, `EFBIG` past `limit` bytes.
+    static func contents(of fd: Int32, limit: Int) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {

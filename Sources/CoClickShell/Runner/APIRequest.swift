@@ -121,7 +121,8 @@ extension APIRequest {
         let name = path == "-" ? "standard input" : path
         let bytes: [UInt8]
         do {
-            guard let read = try FileAccess.contents(of: path == "-" ? "/dev/stdin" : path, limit: limit) else {
+            guard let read = try path == "-" ? FileAccess.contents(of: STDIN_FILENO, limit: limit)
+                                              : FileAccess.contents(of: path, limit: limit) else {
                 throw InputProblem(message: "--input \(name): no such file")
             }
             bytes = read
