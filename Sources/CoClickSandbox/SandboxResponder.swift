@@ -31,12 +31,18 @@ struct SandboxResponder: HTTPResponder {
         let isList = if case .list = route { true } else { false }
         endpoints.stats.withLock { stats in
             stats.requests += 1
+            stats.requestsInFlight += 1
             if isList {
                 stats.listsInFlight += 1
                 stats.mostListsInFlight = max(stats.mostListsInFlight, stats.listsInFlight)
             }
         }
-        defer { if isList { endpoints.stats.withLock { $0.listsInFlight -= 1 } } }
+        defer {
+            endpoints.stats.withLock { stats in
+                stats.requestsInFlight -= 1
+                if isList { stats.listsInFlight -= 1 }
+            }
+        }
         let plan = faults.plan
         if let latency = plan.latency, latency > .zero {
             try? await Task.sleep(for: latency)

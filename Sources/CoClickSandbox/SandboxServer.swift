@@ -102,6 +102,12 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
     /// Stops serving: hung requests are dropped, open connections closed. Safe to call twice.
     public func stop() async {
         hangs.releaseAll()
+        // Requests a client gave up on (a paging window's pages past the end) are still being
+        // answered: cancelling the server under a response being written trips NIO's writer
+        // checks, so they are given a moment (at most a second) to finish first.
+        for _ in 0..<100 where endpoints.stats.withLock({ $0.requestsInFlight }) > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         runTask.cancel()
         await runTask.value
     }

@@ -20,6 +20,8 @@ public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
     /// how a client's paging window looks from the server.
     public var listsInFlight = 0
     public var mostListsInFlight = 0
+    /// Requests being answered now (any route).
+    public var requestsInFlight = 0
 
     public init() {}
 
