@@ -5,7 +5,7 @@ extension CoClickClient {
     /// `coclick doctor`: the token, and the server's clock as its `Date` header gives it (nil
     /// when absent or unreadable).
     public func checkAuthentication() async throws -> (token: Token, serverDate: Date?) {
-        let authenticator = Authenticator(configuration: configuration, transport: transport)
+        let authenticator = Authenticator(configuration: configuration, transport: transport, redaction: redaction)
         let (token, date) = try await authenticator.authenticateReadingDate()
         return (token, date.flatMap(Self.httpDate))
     }

@@ -31,7 +31,7 @@ public enum Doctor {
             StandardStreams.writeError("coclick: doctor checks the set-up of real runs; --sandbox needs none\n")
             return ExitStatus.usage
         }
-        let redaction = RedactionBox()
+        let redaction = Redaction()
         var lines: [Line] = []
         func emit(_ line: Line) {
             lines.append(line)
@@ -43,7 +43,7 @@ public enum Doctor {
         return lines.first { $0.level == .fail }?.status ?? ExitStatus.success
     }
 
-    private static func check(options: RunOptions, redaction: RedactionBox, emit: (Line) -> Void) {
+    private static func check(options: RunOptions, redaction: Redaction, emit: (Line) -> Void) {
         let paths: XDGPaths
         do {
             paths = try XDGPaths(environment: options.environment)
@@ -115,7 +115,7 @@ public enum Doctor {
         }
         // A client of its own, with tokens in memory: the key itself is checked, not a cached token.
         let client = CoClickClient(configuration: configuration,
-                                   tokenStore: RecordingTokenStore(base: MemoryTokenStore(), redaction: redaction),
+                                   tokenStore: MemoryTokenStore(), redaction: redaction,
                                    trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
         defer { _ = try? BlockingTask.run { try await client.shutdown() } }
         let checked: (token: Token, serverDate: Date?)

@@ -18,7 +18,7 @@ final class RunSupervision {
     private var finishedStatus: Int32?
     private let finishing = NSLock()
     // From the session, kept past its close.
-    private var redaction: RedactionBox?
+    private var redaction: Redaction?
     private var statistics: ClientStatistics?
     private var runState: RunState?
 
