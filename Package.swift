@@ -18,6 +18,9 @@ let package = Package(
         // TLS settings of the client: extra trusted roots (SSL_CERT_FILE / SSL_CERT_DIR).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The sandbox stops gracefully (ServiceGroup): connections accepted and not yet served
+        // are served, not dropped (NIO traps on an async channel dropped unfinished).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // config.toml: a maintained TOML parser instead of a hand-written one.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // RFC 4180 CSV reading and writing for csv.encode/decode.
@@ -65,6 +68,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

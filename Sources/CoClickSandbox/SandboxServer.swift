@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A CoClick-compatible API served in-process on loopback, for tests, demos and `coclick sandbox`.
 ///
@@ -23,9 +24,11 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
     private let endpoints: SandboxEndpoints
     private let faults: FaultInjector
     private let hangs: HangRegistry
+    private let group: ServiceGroup
     private let runTask: Task<Void, Never>
 
-    private init(baseURL: String, port: Int, endpoints: SandboxEndpoints, faults: FaultInjector, hangs: HangRegistry, runTask: Task<Void, Never>) {
+    private init(baseURL: String, port: Int, endpoints: SandboxEndpoints, faults: FaultInjector, hangs: HangRegistry,
+                 group: ServiceGroup, runTask: Task<Void, Never>) {
         self.baseURL = baseURL
         self.port = port
         self.secretID = endpoints.seed.secretID
@@ -33,6 +36,7 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
         self.endpoints = endpoints
         self.faults = faults
         self.hangs = hangs
+        self.group = group
         self.runTask = runTask
     }
 
@@ -60,9 +64,11 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
             onServerRunning: { channel in ready.finish(.success(channel.localAddress?.port ?? configuration.port)) },
             logger: logger
         )
+        // In a service group of its own, so that stop() can shut it down gracefully.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let runTask = Task {
             do {
-                try await app.run()
+                try await group.run()
                 ready.finish(.failure(SandboxStartError(message: "the server stopped while starting")))
             } catch {
                 ready.finish(.failure(SandboxStartError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")))
@@ -78,7 +84,7 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         return SandboxServer(
             baseURL: "http://\(host):\(port)/api/v1", port: port,
-            endpoints: endpoints, faults: faults, hangs: hangs, runTask: runTask
+            endpoints: endpoints, faults: faults, hangs: hangs, group: group, runTask: runTask
         )
     }
 
@@ -102,14 +108,18 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
     /// Stops serving: hung requests are dropped, open connections closed. Safe to call twice.
     public func stop() async {
         hangs.releaseAll()
-        // Requests a client gave up on (a paging window's pages past the end) are still being
-        // answered: cancelling the server under a response being written trips NIO's writer
-        // checks, so they are given a moment (at most a second) to finish first.
-        for _ in 0..<100 where endpoints.stats.withLock({ $0.requestsInFlight }) > 0 {
-            try? await Task.sleep(for: .milliseconds(10))
+        // Gracefully: the server stops accepting and serves what it accepted (a client's cancelled
+        // requests, a paging window's pages past the end, may still be on their way in). Cancelling
+        // it under them dropped accepted connections unserved, which NIO traps on. A connection
+        // that does not let go within two seconds is cut by cancellation.
+        await group.triggerGracefulShutdown()
+        let runTask = self.runTask
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(2))
+            runTask.cancel()
         }
-        runTask.cancel()
         await runTask.value
+        deadline.cancel()
     }
 
     /// Never shows the secret key.
