@@ -169,8 +169,15 @@ struct Authenticator: Sendable {
                                        + (ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
                                            ? " (an HTML page, not the API)" : ""))
             }
-            throw CoClickError(.unauthorized, status: exchange.status,
-                               message: "authentication rejected: check the secret ID and secret key")
+            // What the server said of the pair, scrubbed: a 422 may echo the key in its `errors`.
+            var rejected = CoClickError(.unauthorized, status: exchange.status,
+                                        message: "authentication rejected: check the secret ID and secret key")
+            if let said = ResponseClassifier.error(status: exchange.status, body: exchange.body,
+                                                   contentType: exchange.contentType, scrub: redaction.current.redact) {
+                rejected.message = "authentication rejected: " + said.message
+                rejected.validationErrors = said.validationErrors
+            }
+            throw rejected
         }
         // A 422 may echo the key in its `errors`: scrubbed (validation errors included) here.
         if var error = ResponseClassifier.error(status: exchange.status, body: exchange.body,
