@@ -1,7 +1,4 @@
 import CoClickSandbox
-import Hummingbird
-import Logging
-import NIOCore
 import Foundation
 import Testing
 
@@ -150,57 +147,27 @@ import Testing
 /// request's `Authorization` header and the key in its body and in an `X-Echo` header.
 final class EchoingAPI: Sendable {
     static let token = "tok-0123456789abcdef0123"
-    let key: String
-    let port: Int
-    private let task: Task<Void, Never>
-    var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
+    private let server: LoopbackAPI
+    var baseURL: String { server.baseURL }
 
-    private init(key: String, port: Int, task: Task<Void, Never>) {
-        self.key = key
-        self.port = port
-        self.task = task
-    }
+    private init(server: LoopbackAPI) { self.server = server }
 
     static func start(key: String) async throws -> EchoingAPI {
-        let router = Router()
-        router.post("api/v1/authenticate") { _, _ -> Response in
-            let body = #"{"token": "\#(token)", "expires_at": "2099-01-01T00:00:00.000+00:00", "company": "Echo"}"#
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-        }
-        router.get("api/v1/echo") { request, _ -> Response in
-            let authorization = request.headers[.authorization] ?? ""
-            let body = #"{"authorization": "\#(authorization)", "note": "your key is \#(key)"}"#
-            return Response(status: .ok, headers: [.contentType: "application/json", HTTPFields.Element.Name("X-Echo")!: authorization],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-        }
-        var logger = Logger(label: "echoing-api")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger)
-        let task = Task {
-            try? await app.run()
-            continuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the echoing API did not start"])
-        }
-        return EchoingAPI(key: key, port: port, task: task)
+        EchoingAPI(server: try await LoopbackAPI.start { request in
+            switch (request.method, request.path) {
+            case ("POST", "/api/v1/authenticate"):
+                return .init(status: 200, body: #"{"token": "\#(token)", "expires_at": "2099-01-01T00:00:00.000+00:00", "company": "Echo"}"#)
+            case ("GET", "/api/v1/echo"):
+                let authorization = request.authorization ?? ""
+                return .init(status: 200, headers: [("Content-Type", "application/json"), ("X-Echo", authorization)],
+                             body: #"{"authorization": "\#(authorization)", "note": "your key is \#(key)"}"#)
+            default:
+                return .init(status: 404, headers: [], body: "")
+            }
+        })
     }
 
-    func stop() async {
-        task.cancel()
-        await task.value
-    }
+    func stop() async { await server.stop() }
 }
 
 @Suite struct APICommandSecretsTests {

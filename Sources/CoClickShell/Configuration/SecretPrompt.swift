@@ -31,24 +31,15 @@ public enum SecretPrompt {
         let echo = try EchoSuppression(fd: input)
         defer {
             echo.restore()
-            writeAll("\n", to: output)
+            FileDescriptorOutput.writeAll("\n", to: output)
         }
-        writeAll(prompt, to: output)
+        FileDescriptorOutput.writeAll(prompt, to: output)
         return try readLine(from: input, source: "the terminal", watchingForSignals: true)
     }
 
     private static func openTerminalForPrompt() -> Int32 {
         let fd = open("/dev/tty", O_WRONLY | O_CLOEXEC | O_NOCTTY)
         return fd >= 0 ? fd : STDERR_FILENO
-    }
-
-    private static func writeAll(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return }
-            bytes = bytes.dropFirst(count)
-        }
     }
 
     /// One line (without its `\n` or `\r\n`), read a byte at a time.

@@ -61,7 +61,7 @@ struct HistoryFile {
         guard fd >= 0 else { return }
         defer { close(fd) }
         fchmod(fd, 0o600)
-        writeAll(fd, Self.encode(entry) + "\n")
+        FileDescriptorOutput.writeAll(Self.encode(entry) + "\n", to: fd)
     }
 
     /// Replaces the file with `entries` (atomically: a 0600 temporary file renamed over it).
@@ -71,7 +71,7 @@ struct HistoryFile {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let text = entries.map { Self.encode($0) + "\n" }.joined()
-        let written = writeAll(fd, text)
+        let written = FileDescriptorOutput.writeAll(text, to: fd) == text.utf8.count
         close(fd)
         if !written || rename(temporary, path) != 0 { unlink(temporary) }
     }
@@ -85,21 +85,6 @@ struct HistoryFile {
             return true
         } catch {
             return false
-        }
-    }
-
-    @discardableResult
-    private func writeAll(_ fd: Int32, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
         }
     }
 

@@ -64,16 +64,6 @@ struct Pager {
         var previous = sigaction()
         sigaction(SIGPIPE, &ignore, &previous)
         defer { sigaction(SIGPIPE, &previous, nil) }
-        var text = text
-        return text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                offset += n
-            }
-            return offset
-        }
+        return FileDescriptorOutput.writeAll(text, to: fd)
     }
 }

@@ -15,12 +15,7 @@ public enum StandardStreams {
     }
 
     public static func writeError(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return }
-            bytes = bytes.dropFirst(count)
-        }
+        FileDescriptorOutput.writeAll(text, to: STDERR_FILENO)
     }
 
     /// Flushes what C stdio buffers (before exiting by `_exit`, which does not).

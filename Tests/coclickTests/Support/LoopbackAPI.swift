@@ -11,8 +11,9 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     }
 }
 
-/// A small HTTP server of the tests' own on 127.0.0.1, answering every request with what
-/// `respond` says: a CoClick look-alike that misbehaves on purpose (echoes secrets, redirects).
+/// The tests' one small HTTP server on 127.0.0.1, answering every request with what `respond`
+/// says: a CoClick look-alike that misbehaves on purpose (echoes secrets, redirects), or a ping
+/// or webhook receiver (`PingReceiver`, `WebhookReceiver`, `EchoingAPI` configure it).
 /// It logs each request it receives, so a test can wait for one or assert that none came.
 final class LoopbackAPI: Sendable {
     struct Request: Sendable {
