@@ -29,7 +29,7 @@ struct EntryEditor {
         var template = Array((directory + "/coclick-edit-XXXXXX.lua").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
         guard fd >= 0 else { return .failed("edit: cannot create a file in \(directory): \(String(cString: strerror(errno)))") }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(path) }
         fchmod(fd, 0o600)
         let written = Pager.writeAll(text.isEmpty ? "" : text + "\n", to: fd)
