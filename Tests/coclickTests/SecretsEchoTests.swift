@@ -147,7 +147,7 @@ import Testing
         var scanned = 0
         for home in homes {
             for directory in [home.cacheHome, home.configHome, home.stateHome] {
-                for path in Self.files(under: directory) {
+                for path in regularFiles(under: directory) {
                     guard var text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
                     scanned += 1
                     if path.hasSuffix("/config.toml") {
@@ -181,19 +181,5 @@ import Testing
         let config = directory.appendingPathComponent("config.toml")
         try text.write(to: config, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: config.path)
-    }
-
-    /// Every regular file under `directory`.
-    static func files(under directory: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
-        var paths: [String] = []
-        while let name = enumerator.nextObject() as? String {
-            let path = directory.appendingPathComponent(name).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                paths.append(path)
-            }
-        }
-        return paths
     }
 }

@@ -141,7 +141,7 @@ import Testing
         // config.toml's secret_key field), state (history: nothing).
         for home in homes {
             for directory in [home.cacheHome, home.configHome, home.stateHome] {
-                for path in Self.files(under: directory) {
+                for path in regularFiles(under: directory) {
                     guard var text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
                     if path.hasSuffix("/config.toml") {
                         text = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -171,19 +171,5 @@ import Testing
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stderr.contains(" WARN key: "), "\(run.summary)")
         #expect(!run.stderr.contains(key), "\(run.summary)")
-    }
-
-    /// Every regular file under `directory`.
-    private static func files(under directory: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
-        var paths: [String] = []
-        while let name = enumerator.nextObject() as? String {
-            let path = directory.appendingPathComponent(name).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                paths.append(path)
-            }
-        }
-        return paths
     }
 }
