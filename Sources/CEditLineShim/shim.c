@@ -284,10 +284,15 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     int count = 0;
     errno = 0;
     read_interrupted = 0;
+    int failed_before = ferror(editor->out);
     const char *text = el_gets(editor->el, &count);
     int error = errno;
     int interrupted = read_interrupted;
     read_interrupted = 0;
+    // libedit's own writes (prompt, echo, redraws) run with SIGINT and SIGWINCH handlers that do
+    // not restart calls, so one of them can fail with EINTR and leave stdout's sticky error flag
+    // set; that is no lost program output, and the run's end would report it as such (exit 74).
+    if (!failed_before && ferror(editor->out)) clearerr(editor->out);
     if (have_modes) tcsetattr(STDIN_FILENO, TCSADRAIN, &before);
     handlers_restore(&saved);
     if (interrupted || text == NULL || count <= 0) {
