@@ -90,12 +90,31 @@ let package = Package(
             name: "CoClickState",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Raw POSIX pieces the configuration, the runner and the REPL share: a write in full to
+        // a descriptor, a signal handler installed without SA_RESTART. Imports Glibc alone.
+        .target(name: "CoClickPOSIX"),
+        // Configuration (flags, environment, config.toml, defaults), the key pair, the secret
+        // key command and its child process, the secret prompt and its echo suppression.
         .target(
-            name: "CoClickShell",
+            name: "CoClickConfig",
             dependencies: [
-                "CoClickLua", "CoClickAPI", "CoClickSandbox", "CoClickState", "CEditLine", "CEditLineShim",
+                "CoClickPOSIX", "CoClickAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The interactive loop: line editing (libedit), completion, history, printing, the pager.
+        .target(
+            name: "CoClickREPL",
+            dependencies: ["CoClickPOSIX", "CoClickLua", "CLua", "CLuaSupport", "CEditLineShim"]
+        ),
+        // A run: the session (configuration, client, sandbox, Lua state), the run guard, exit
+        // statuses, the unattended plumbing (lock, ping, report, state) and the auth, api and
+        // doctor commands.
+        .target(
+            name: "CoClickRunner",
+            dependencies: [
+                "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CLua", "CLuaSupport",
+                "CoClickAPI", "CoClickSandbox", "CoClickState",
             ]
         ),
         // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.
@@ -103,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "coclick",
             dependencies: [
-                "CoClickShell", "CoClickSandbox", "CoClickAPI",
+                "CoClickRunner", "CoClickSandbox", "CoClickAPI", "CoClickLua",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [
@@ -138,7 +157,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
-        .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
+        .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
+        .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
         .testTarget(
             name: "coclickTests",

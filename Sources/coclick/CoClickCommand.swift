@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 import Foundation
 
 /// The `coclick` executable's root command: `coclick` alone runs the REPL (or a chunk from

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 import Foundation
 
 /// The options every command accepts, before or after the subcommand's name: the root command

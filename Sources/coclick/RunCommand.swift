@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 
 /// `coclick run FILE [ARG...]`.
 struct RunCommand: ParsableCommand {
