@@ -8,9 +8,9 @@ let multiarch = "aarch64-linux-gnu"
 let multiarch = "x86_64-linux-gnu"
 #endif
 
+// Linux only: the sources import Glibc throughout, so no Apple platform is declared.
 let package = Package(
     name: "coclick",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "coclick", targets: ["coclick"]),
     ],
@@ -63,9 +63,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -73,7 +71,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -149,14 +146,14 @@ let package = Package(
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [
-                "CoClickSandbox", "CoClickAPI",
+                "CoClickSandbox",
                 // Raw HTTP against the sandbox, independent of the CoClickAPI client under test elsewhere.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox"]),
         .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
         .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
@@ -167,6 +164,7 @@ let package = Package(
                 // A webhook receiver for the digest example's test.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

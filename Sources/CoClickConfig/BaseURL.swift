@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Checks and normalizes a base URL: an `http` or `https` URL with a host, without a
 /// trailing slash (the client appends `/authenticate`, `/meetings`, ...).

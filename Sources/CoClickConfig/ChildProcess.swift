@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // The child being waited for, for the exits that cannot wait (`--timeout`, a signal): its
 // process group (negative) or, for an interactive child in ours, its pid. 0: none.

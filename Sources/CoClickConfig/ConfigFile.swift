@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TOMLKit
 
 /// The parsed `config.toml`: its profiles, and what a caller needs to warn about it.

@@ -1,9 +1,5 @@
 import CoClickPOSIX
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // Signal handlers can only reach globals. One prompt at a time uses them, under `lock`.
 nonisolated(unsafe) private var savedTerminal = termios()

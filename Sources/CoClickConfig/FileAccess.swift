@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Small POSIX file helpers for configuration files: bounded reads, modes, atomic writes.
 /// POSIX rather than Foundation so that modes are exact and errors carry errno.

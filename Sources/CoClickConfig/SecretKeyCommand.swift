@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Runs a profile's `secret_key_command` through `/bin/sh -c` and returns the key it prints.
 ///

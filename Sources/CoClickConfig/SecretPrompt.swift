@@ -1,9 +1,5 @@
 import CoClickPOSIX
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads a secret (the secret key for `coclick auth login`).
 ///

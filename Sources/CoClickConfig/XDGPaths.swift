@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where coclick keeps its files, per the XDG Base Directory specification:
 /// configuration in `$XDG_CONFIG_HOME/coclick/` (default `~/.config/coclick/`), the token

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Writes to a raw file descriptor in full: one `write` may take only part of the bytes, or be
 /// interrupted by a signal.

@@ -1,10 +1,6 @@
 import CoClickConfig
 import CoClickState
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// This run's view of the state database: its namespace, when it started, and the database,
 /// opened at first use (a script that never uses state, and `eval`, cost no SQLite).

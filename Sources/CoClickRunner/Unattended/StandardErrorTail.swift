@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Keeps the last bytes a run writes on standard error (`--ping` sends them), whoever writes
 /// them: coclick's messages, Lua's `io.stderr`, a child process. Descriptor 2 becomes a pipe
