@@ -58,8 +58,8 @@ package final class REPL {
         RenderOptions(items: 100_000, lines: 1_000_000, width: width)
     }
 
-    /// Runs until Ctrl-D or the end of input; returns the exit status (0).
-    package func run() -> Int32 {
+    /// Runs until Ctrl-D or the end of input (the run then ends with status 0).
+    package func run() {
         BindingDocs.installHelp(in: state)
         Watch(state: state).install()
         state.register("edit") { [weak self] _ in
@@ -82,7 +82,7 @@ package final class REPL {
             switch readEntry(reader) {
             case .end:
                 output("")
-                return 0
+                return
             case .cancelled:
                 continue
             case .entry(let text, let chunk):

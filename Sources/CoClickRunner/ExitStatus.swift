@@ -25,6 +25,10 @@ package enum ExitStatus {
     /// SIGTERM.
     package static let terminated: Int32 = 143
 
+    /// A run stopped by `signal` (`SIGINT`: `interrupted`, `SIGTERM`: `terminated`), as a shell
+    /// reports it. Pure arithmetic: safe in a signal handler.
+    package static func stopped(by signal: Int32) -> Int32 { 128 + signal }
+
     /// The status of an uncaught error: an error table maps by its `kind`.
     static func of(_ error: LuaError) -> Int32 {
         if error.kind == .interrupted { return interrupted }

@@ -2,11 +2,7 @@ import CoClickConfig
 import CoClickPOSIX
 import CLuaSupport
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // Signal handlers can only reach globals; one guard is armed at a time.
 nonisolated(unsafe) private var guardedState: OpaquePointer?
@@ -18,7 +14,7 @@ nonisolated(unsafe) private var caughtSignal: sig_atomic_t = 0
 private func onTerminatingSignal(_ signal: Int32) {
     if caughtSignal != 0 {
         ChildProcess.killRunning()
-        _exit(128 + signal)
+        _exit(ExitStatus.stopped(by: signal))
     }
     caughtSignal = signal
     if let L = guardedState { clua_request_interrupt(L) }
@@ -43,7 +39,7 @@ final class RunGuard: @unchecked Sendable {
         var status: Int32 {
             switch self {
             case .timeout: ExitStatus.timedOut
-            case .signal(let number): 128 + number
+            case .signal(let number): ExitStatus.stopped(by: number)
             case .outputFailed: ExitStatus.outputFailed
             }
         }

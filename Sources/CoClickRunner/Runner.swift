@@ -129,6 +129,7 @@ package enum Runner {
         settings.redact = { redaction.redact($0) }
         session.state.interruptOnSIGINT()
         defer { session.state.interruptOnSIGINT(false) }
-        return REPL(state: session.state, settings: settings).run()
+        REPL(state: session.state, settings: settings).run()
+        return ExitStatus.success
     }
 }

@@ -1,11 +1,7 @@
 import CoClickConfig
 import CoClickPOSIX
 import CLuaSupport
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Writes for the runner. Data goes to standard output through C stdio, the same buffer Lua's
 /// `print` and `io.write` use, so the order is kept; messages go to standard error unbuffered,

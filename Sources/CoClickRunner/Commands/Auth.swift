@@ -1,3 +1,4 @@
+import CoClickLua
 import CoClickConfig
 import CoClickAPI
 import Foundation
@@ -70,11 +71,11 @@ package enum Auth {
             configuration: configuration,
             tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
             trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
-        defer { _ = try? BlockingTask.run { try await client.shutdown() } }
+        defer { _ = try? waitForAsyncWork { try await client.shutdown() } }
         let token: Token
         do {
             // A token cached for this secret ID may come from an older key: check the new one.
-            token = try BlockingTask.run {
+            token = try waitForAsyncWork {
                 try await client.forgetToken()
                 return try await client.token()
             }
@@ -121,7 +122,7 @@ package enum Auth {
         }
         let token: Token
         do {
-            token = try BlockingTask.run { try await client.token() }
+            token = try waitForAsyncWork { try await client.token() }
         } catch {
             return reportAPIError(error, redaction: session.redaction)
         }
@@ -185,7 +186,7 @@ package enum Auth {
         let store = FileTokenStore(directory: resolved.paths.cacheDirectory)
         let key = TokenKey(profile: resolved.profile, baseURL: resolved.baseURL, secretID: secretID)
         do {
-            try BlockingTask.run { try await store.remove(key) }
+            try waitForAsyncWork { try await store.remove(key) }
         } catch {
             StandardStreams.writeError("coclick: \(error)\n")
             return ExitStatus.configuration

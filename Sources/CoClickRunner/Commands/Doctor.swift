@@ -1,11 +1,8 @@
+import CoClickLua
 import CoClickConfig
 import CoClickAPI
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `coclick doctor`: checks what a scheduled run needs, one line each on standard output
 /// (`ok`, `warn` or `fail`, the topic, what was found). Exit status 0 when nothing fails,
@@ -118,10 +115,10 @@ package enum Doctor {
         let client = CoClickClient(configuration: configuration,
                                    tokenStore: MemoryTokenStore(), redaction: redaction,
                                    trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
-        defer { _ = try? BlockingTask.run { try await client.shutdown() } }
+        defer { _ = try? waitForAsyncWork { try await client.shutdown() } }
         let checked: (token: Token, serverDate: Date?)
         do {
-            checked = try BlockingTask.run { try await client.checkAuthentication() }
+            checked = try waitForAsyncWork { try await client.checkAuthentication() }
         } catch {
             let kind = (error as? CoClickError)?.kind.name ?? "network"
             emit(Line(level: .fail, topic: "auth", text: "\(resolved.baseURL): \(error)",

@@ -1,3 +1,4 @@
+import CoClickLua
 import CoClickConfig
 import CoClickAPI
 
@@ -22,7 +23,7 @@ final class ClientProvider {
     func shutdown() {
         guard let client else { return }
         self.client = nil
-        _ = try? BlockingTask.run { try await client.shutdown() }
+        _ = try? waitForAsyncWork { try await client.shutdown() }
     }
 }
 

@@ -45,9 +45,9 @@ package final class Session {
         if options.sandbox {
             let server: SandboxServer
             do {
-                server = try BlockingTask.run { try await SandboxServer.start(SandboxConfiguration()) }
+                server = try waitForAsyncWork { try await SandboxServer.start(SandboxConfiguration()) }
             } catch {
-                throw SessionStartError(message: "cannot start the sandbox: \(error)", status: 5)
+                throw SessionStartError(message: "cannot start the sandbox: \(error)", status: ExitStatus.unavailable)
             }
             sandbox = server
             provider = .sandbox(baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
@@ -83,7 +83,7 @@ package final class Session {
             state = try LuaState(configuration: configuration)
         } catch {
             provider.shutdown()
-            if let server = sandbox { _ = try? BlockingTask.run { await server.stop() } }
+            if let server = sandbox { _ = try? waitForAsyncWork { await server.stop() } }
             throw error
         }
         SessionBindings.install(in: state, provider: provider, runState: runState, dryRun: options.dryRun ? DryRun(log: { line in
@@ -113,7 +113,7 @@ package final class Session {
         provider.shutdown()
         if let server = sandbox {
             sandbox = nil
-            _ = try? BlockingTask.run { await server.stop() }
+            _ = try? waitForAsyncWork { await server.stop() }
         }
     }
 }

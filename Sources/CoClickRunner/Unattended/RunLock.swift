@@ -1,10 +1,6 @@
 import CoClickConfig
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `--lock NAME`: an exclusive `flock` on `NAME.lock` in `$XDG_RUNTIME_DIR/coclick/locks/`
 /// (else the cache folder's `locks/`), held by an open descriptor until the process ends, so a

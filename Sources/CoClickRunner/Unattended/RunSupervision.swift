@@ -133,7 +133,7 @@ final class RunSupervision {
     /// One ping; a failure is a warning (naming only the host: the URL's path is its secret).
     private func ping(_ url: String, method: HealthPing.Method, body: [UInt8] = []) {
         do {
-            let status = try BlockingTask.run { try await HealthPing.send(method, url: url, body: body) }
+            let status = try waitForAsyncWork { try await HealthPing.send(method, url: url, body: body) }
             if !(200..<300).contains(status) {
                 StandardStreams.writeError("coclick: warning: --ping: \(Self.host(url)) answered \(status)\n")
             }
