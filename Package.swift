@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "coclick",
             dependencies: [
-                "CoClickRunner", "CoClickSandbox", "CoClickAPI", "CoClickLua",
+                "CoClickRunner", "CoClickSandbox", "CoClickLua",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [
@@ -156,6 +156,7 @@ let package = Package(
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox"]),
         .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
         .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
+        .testTarget(name: "CoClickRunnerTests", dependencies: ["CoClickRunner", "CoClickConfig", "CoClickAPI"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
         .testTarget(
             name: "coclickTests",

@@ -1,5 +1,5 @@
-import CoClickPOSIX
 import CoClickLua
+import CoClickPOSIX
 import Foundation
 import Glibc
 

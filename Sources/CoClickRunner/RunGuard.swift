@@ -1,6 +1,6 @@
+import CLuaSupport
 import CoClickConfig
 import CoClickPOSIX
-import CLuaSupport
 import Foundation
 import Glibc
 

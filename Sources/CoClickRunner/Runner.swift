@@ -1,6 +1,6 @@
-import CoClickREPL
 import CoClickAPI
 import CoClickLua
+import CoClickREPL
 import Foundation
 
 /// What to run.

@@ -1,6 +1,6 @@
+import CLuaSupport
 import CoClickConfig
 import CoClickPOSIX
-import CLuaSupport
 import Glibc
 
 /// Writes for the runner. Data goes to standard output through C stdio, the same buffer Lua's

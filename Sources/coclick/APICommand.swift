@@ -1,5 +1,4 @@
 import ArgumentParser
-import CoClickAPI
 import CoClickRunner
 
 /// `coclick api METHOD PATH [-f KEY=VALUE]... [--input FILE] [--paginate]`.

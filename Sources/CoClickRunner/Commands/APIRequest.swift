@@ -1,7 +1,7 @@
-import CoClickConfig
-import Foundation
 import CoClickAPI
+import CoClickConfig
 import CoClickLua
+import Foundation
 
 /// `coclick api METHOD PATH [-f KEY=VALUE]... [--input FILE] [--paginate]`, as `gh api`: run
 /// through the same bindings scripts use (`coclick.api.get/post`), so that authentication,

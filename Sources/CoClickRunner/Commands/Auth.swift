@@ -1,6 +1,6 @@
-import CoClickLua
-import CoClickConfig
 import CoClickAPI
+import CoClickConfig
+import CoClickLua
 import Foundation
 
 /// `coclick auth login / status / logout`. Messages go to standard error; `status` prints its

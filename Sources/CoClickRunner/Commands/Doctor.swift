@@ -1,6 +1,6 @@
-import CoClickLua
-import CoClickConfig
 import CoClickAPI
+import CoClickConfig
+import CoClickLua
 import Foundation
 import Glibc
 

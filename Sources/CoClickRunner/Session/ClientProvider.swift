@@ -1,6 +1,6 @@
-import CoClickLua
-import CoClickConfig
 import CoClickAPI
+import CoClickConfig
+import CoClickLua
 
 /// Makes the run's `CoClickClient` at the first API call and keeps it, so that a script that
 /// never calls the API needs no key pair. Used from the Lua thread only.

@@ -1,5 +1,5 @@
-import CoClickConfig
 import CoClickAPI
+import CoClickConfig
 import Foundation
 
 /// `COCLICK_REQUEST_TIMEOUT` (seconds, decimals allowed): the bound on one HTTP attempt, in

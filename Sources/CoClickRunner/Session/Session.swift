@@ -1,5 +1,5 @@
-import CoClickConfig
 import CoClickAPI
+import CoClickConfig
 import CoClickLua
 import CoClickSandbox
 

@@ -1,6 +1,6 @@
-import CoClickConfig
 import CLua
 import CoClickAPI
+import CoClickConfig
 import CoClickLua
 import Foundation
 
