@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "CoClickLua",
             dependencies: [
-                "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI",
+                "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI", "CoClickPOSIX",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -1,4 +1,5 @@
 import CoClickLua
+import CoClickPOSIX
 import Foundation
 import Glibc
 
@@ -202,7 +203,7 @@ package final class REPL {
 
     private func reportText(_ text: String) {
         flushOutput()
-        FileHandle.standardError.write(Data((settings.redact(text) + "\n").utf8))
+        FileDescriptorOutput.writeAll(settings.redact(text) + "\n", to: STDERR_FILENO)
     }
 
     /// Results go to standard output through C's stdout, the stream Lua's print writes to.

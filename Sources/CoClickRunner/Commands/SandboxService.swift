@@ -1,4 +1,5 @@
 import CoClickLua
+import CoClickPOSIX
 import CoClickSandbox
 import Dispatch
 import Foundation
@@ -21,7 +22,7 @@ package enum SandboxService {
         do {
             server = try await SandboxServer.start(configuration)
         } catch {
-            FileHandle.standardError.write(Data("coclick: \(error)\n".utf8))
+            StandardStreams.writeError("coclick: \(error)\n")
             return ExitStatus.unavailable
         }
         let banner = """
@@ -31,9 +32,10 @@ package enum SandboxService {
             export COCLICK_SECRET_KEY=\(server.secretKey)
 
             """
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        // Unbuffered: a script waits for these lines while the sandbox serves.
+        FileDescriptorOutput.writeAll(banner, to: STDOUT_FILENO)
         let signal = await waitForTerminationSignal()
-        FileHandle.standardError.write(Data("coclick: sandbox stopping (\(signal)); \(server.stats)\n".utf8))
+        StandardStreams.writeError("coclick: sandbox stopping (\(signal)); \(server.stats)\n")
         await server.stop()
         return ExitStatus.success
     }
