@@ -56,6 +56,11 @@ let package = Package(
         // The completion hook and libedit's globals, kept in C.
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
 
+        // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a
+        // write in full to a descriptor, a signal handler installed without SA_RESTART. Imports
+        // Glibc alone.
+        .target(name: "CoClickPOSIX"),
+
         .target(
             name: "CoClickAPI",
             dependencies: [
@@ -87,9 +92,6 @@ let package = Package(
             name: "CoClickState",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Raw POSIX pieces the configuration, the runner and the REPL share: a write in full to
-        // a descriptor, a signal handler installed without SA_RESTART. Imports Glibc alone.
-        .target(name: "CoClickPOSIX"),
         // Configuration (flags, environment, config.toml, defaults), the key pair, the secret
         // key command and its child process, the secret prompt and its echo suppression.
         .target(
@@ -105,8 +107,8 @@ let package = Package(
             dependencies: ["CoClickPOSIX", "CoClickLua", "CLua", "CLuaSupport", "CEditLineShim"]
         ),
         // A run: the session (configuration, client, sandbox, Lua state), the run guard, exit
-        // statuses, the unattended plumbing (lock, ping, report, state) and the auth, api and
-        // doctor commands.
+        // statuses, the unattended plumbing (lock, ping, report, state) and the auth, api,
+        // doctor and sandbox commands.
         .target(
             name: "CoClickRunner",
             dependencies: [
