@@ -9,8 +9,8 @@ public enum CoClickBindings {
     /// `ClientProvider`); an error it throws (no key pair, ...) is raised in Lua as an error table
     /// with kind = "configuration" and message = String(describing: error).
     ///
-    /// The bindings hold the client; the host that made it shuts it down. With `dryRun`, writes
-    /// are checked, logged and not sent (`--dry-run`).
+    /// The host keeps the client it makes and shuts it down. With `dryRun`, writes are checked,
+    /// logged and not sent (`--dry-run`).
     ///
     /// `keyedCreate` is `create(fields, {key=})`; without it, a key is a configuration error.
     public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil,

@@ -2,8 +2,10 @@ import CoClickAPI
 import CoClickConfig
 import CoClickLua
 
-/// Makes the run's `CoClickClient` at the first API call and keeps it, so that a script that
-/// never calls the API needs no key pair. Used from the Lua thread only.
+/// The one lazy client cache: makes the run's `CoClickClient` at the first API call and keeps
+/// it, so that a script that never calls the API needs no key pair. The bindings ask it at
+/// every call; a failed make is not kept (the next call tries again). Used from the Lua
+/// thread only.
 final class ClientProvider {
     private let make: () throws -> CoClickClient
     private(set) var client: CoClickClient?
