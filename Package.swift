@@ -8,9 +8,9 @@ let multiarch = "aarch64-linux-gnu"
 let multiarch = "x86_64-linux-gnu"
 #endif
 
+// Linux only: the sources import Glibc throughout, so no Apple platform is declared.
 let package = Package(
     name: "coclick",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "coclick", targets: ["coclick"]),
     ],
@@ -56,6 +56,11 @@ let package = Package(
         // The completion hook and libedit's globals, kept in C.
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
 
+        // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a
+        // write in full to a descriptor, a signal handler installed without SA_RESTART. Imports
+        // Glibc alone.
+        .target(name: "CoClickPOSIX"),
+
         .target(
             name: "CoClickAPI",
             dependencies: [
@@ -63,9 +68,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -73,7 +76,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -81,7 +83,7 @@ let package = Package(
         .target(
             name: "CoClickLua",
             dependencies: [
-                "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI",
+                "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI", "CoClickPOSIX",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
@@ -90,12 +92,28 @@ let package = Package(
             name: "CoClickState",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Configuration (flags, environment, config.toml, defaults), the key pair, the secret
+        // key command and its child process, the secret prompt and its echo suppression.
         .target(
-            name: "CoClickShell",
+            name: "CoClickConfig",
             dependencies: [
-                "CoClickLua", "CoClickAPI", "CoClickSandbox", "CoClickState", "CEditLine", "CEditLineShim",
+                "CoClickPOSIX", "CoClickAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The interactive loop: line editing (libedit), completion, history, printing, the pager.
+        .target(
+            name: "CoClickREPL",
+            dependencies: ["CoClickPOSIX", "CoClickLua", "CLua", "CLuaSupport", "CEditLineShim"]
+        ),
+        // A run: the session (configuration, client, sandbox, Lua state), the run guard, exit
+        // statuses, the unattended plumbing (lock, ping, report, state) and the auth, api,
+        // doctor and sandbox commands.
+        .target(
+            name: "CoClickRunner",
+            dependencies: [
+                "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CLua", "CLuaSupport",
+                "CoClickAPI", "CoClickSandbox", "CoClickState",
             ]
         ),
         // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.
@@ -103,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "coclick",
             dependencies: [
-                "CoClickShell", "CoClickSandbox", "CoClickAPI",
+                "CoClickRunner", "CoClickSandbox", "CoClickLua",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [
@@ -130,15 +148,17 @@ let package = Package(
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [
-                "CoClickSandbox", "CoClickAPI",
+                "CoClickSandbox",
                 // Raw HTTP against the sandbox, independent of the CoClickAPI client under test elsewhere.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
-        .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox"]),
+        .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
+        .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
+        .testTarget(name: "CoClickRunnerTests", dependencies: ["CoClickRunner", "CoClickConfig", "CoClickAPI"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
         .testTarget(
             name: "coclickTests",
@@ -147,6 +167,7 @@ let package = Package(
                 // A webhook receiver for the digest example's test.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

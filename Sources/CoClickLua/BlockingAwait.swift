@@ -30,9 +30,12 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
     var value: Result<T, any Error>? { lock.withLock { result } }
 }
 
-/// Runs async work from a thread that is not a concurrency pool thread (the Lua thread, the
-/// main thread) and blocks that thread until the work ends. `interrupted`, polled every 20 ms,
-/// cancels the work, waits briefly for it to wind down, and throws `LuaInterrupted`.
+/// The one sync-over-async bridge: runs async work from a thread that is not a concurrency
+/// pool thread (the Lua thread, the main thread) and blocks that thread until the work ends.
+/// Bindings (`blockingAwait`), the runner's set-up and tear-down (the sandbox, the client) and
+/// the `sandbox` command all wait through it. `interrupted`, polled every 20 ms, cancels the
+/// work, waits briefly for it to wind down, and throws `LuaInterrupted`. Never call it from a
+/// concurrency pool thread.
 public func waitForAsyncWork<T: Sendable>(interrupted: () -> Bool = { false },
                                           _ body: @Sendable @escaping () async throws -> T) throws -> T {
     let outcome = Outcome<T>()

@@ -2,6 +2,8 @@ import CLua
 import CLuaJSON
 import CLuaSupport
 import CoClickAPI
+import CoClickPOSIX
+import Glibc
 
 /// Installs the globals `json`, `csv`, `log`, `pp` and `coclick` (with `time` and `tabulate`),
 /// and `package.loaded.coclick`.
@@ -87,23 +89,7 @@ extension LuaState {
         if let sink = configuration.logSink {
             sink(line)
         } else {
-            StandardError.write(line + "\n")
-        }
-    }
-}
-
-import Glibc
-
-enum StandardError {
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                offset += n
-            }
+            FileDescriptorOutput.writeAll(line + "\n", to: STDERR_FILENO)
         }
     }
 }

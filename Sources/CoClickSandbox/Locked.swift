@@ -1,17 +1,15 @@
-import Foundation
+import Synchronization
 
-/// A value guarded by a lock, for state shared between request handlers.
-///
-/// `Mutex` from Synchronization would need macOS 15; the package still declares macOS 14.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// A value guarded by a lock, for state shared between request handlers: a `Mutex` held by a
+/// class, so that handlers share it by reference (a `Mutex` itself cannot be copied).
+final class Locked<Value>: Sendable {
+    private let mutex: Mutex<Value>
 
-    init(_ value: Value) { self.value = value }
+    init(_ value: sending Value) { mutex = Mutex(value) }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+    func withLock<Result, Failure: Error>(
+        _ body: (inout sending Value) throws(Failure) -> sending Result
+    ) throws(Failure) -> sending Result {
+        try mutex.withLock(body)
     }
 }

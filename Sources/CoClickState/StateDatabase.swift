@@ -1,9 +1,5 @@
 import GRDB
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `$XDG_STATE_HOME/coclick/state.db`: what lasts between runs. One SQLite file (mode 0600)
 /// shared by every run of the user, concurrent ones included: each write is one immediate

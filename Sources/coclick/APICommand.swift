@@ -1,6 +1,5 @@
 import ArgumentParser
-import CoClickAPI
-import CoClickShell
+import CoClickRunner
 
 /// `coclick api METHOD PATH [-f KEY=VALUE]... [--input FILE] [--paginate]`.
 struct APICommand: ParsableCommand {

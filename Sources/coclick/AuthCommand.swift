@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 
 /// `coclick auth login / status / logout`.
 struct AuthCommand: ParsableCommand {

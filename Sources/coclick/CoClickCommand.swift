@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 import Foundation
 
 /// The `coclick` executable's root command: `coclick` alone runs the REPL (or a chunk from
@@ -36,12 +36,11 @@ struct CoClickCommand: ParsableCommand {
 
     /// Like ArgumentParser's `main`, except that usage errors exit with status 2 (the SPEC's
     /// usage error, as most Unix tools do) instead of EX_USAGE (64), and that commands run on
-    /// the main thread, which also runs Lua (async commands are awaited from it).
+    /// the main thread, which also runs Lua.
     static func main() {
         _ = Program.started
         StandardStreams.ignoreBrokenPipes()
         let (words, scriptArguments) = ScriptArguments.split(Array(CommandLine.arguments.dropFirst()))
-        RunCommand.scriptArguments = scriptArguments ?? []
         if let mode = optionFreeRun(words, scriptArguments: scriptArguments) {
             finish(Program.run(mode, options: RunOptions(environment: ProcessInfo.processInfo.environment)))
         }
@@ -52,14 +51,15 @@ struct CoClickCommand: ParsableCommand {
         } catch {
             exitForParserError(error)
         }
+        // The words after FILE, kept away from the parser, go to the script.
+        if var run = command as? RunCommand, let scriptArguments {
+            run.arguments += scriptArguments
+            command = run
+        }
 
         do {
-            if let asyncCommand = command as? any AsyncParsableCommand {
-                try awaitFromMainThread(asyncCommand)
-            } else {
-                try command.run()
-            }
-            finish(0)
+            try command.run()
+            finish(ExitStatus.success)
         } catch let code as ExitCode {
             finish(code.rawValue)
         } catch {
@@ -89,10 +89,10 @@ struct CoClickCommand: ParsableCommand {
         let message = fullMessage(for: error)
         if code == .success {
             if !message.isEmpty { print(message) }
-            finish(0)
+            finish(ExitStatus.success)
         }
         if !message.isEmpty { StandardStreams.writeError(message + "\n") }
-        finish(code == .validationFailure ? 2 : code.rawValue)
+        finish(code == .validationFailure ? ExitStatus.usage : code.rawValue)
     }
 
     /// Flushes C stdio (Lua's print and the results share it) and exits: with 74 when standard
@@ -102,22 +102,4 @@ struct CoClickCommand: ParsableCommand {
         fflush(nil)
         Foundation.exit(status)
     }
-
-    private static func awaitFromMainThread(_ command: any AsyncParsableCommand) throws {
-        let box = CommandBox(command)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { try await box.command.run() } catch { box.error = error }
-            done.signal()
-        }
-        done.wait()
-        if let error = box.error { throw error }
-    }
-}
-
-/// Hands an async command to the task running it while the main thread waits (never both at once).
-private final class CommandBox: @unchecked Sendable {
-    var command: any AsyncParsableCommand
-    var error: (any Error)?
-    init(_ command: any AsyncParsableCommand) { self.command = command }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 
 /// `coclick doctor`.
 struct DoctorCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CoClickLua
-import CoClickShell
+import CoClickRunner
 
 /// `-o/--output FORMAT` of the commands that print results: `eval`, `-e` and `api`.
 struct OutputOptions: ParsableArguments {

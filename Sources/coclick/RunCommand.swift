@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 
 /// `coclick run FILE [ARG...]`.
 struct RunCommand: ParsableCommand {
@@ -20,15 +20,13 @@ struct RunCommand: ParsableCommand {
               completion: .file(extensions: ["lua"]))
     var file: String
 
+    /// `main` adds the words after FILE, which it keeps away from the parser (`ScriptArguments`).
     @Argument(help: ArgumentHelp("Arguments passed to the script (words after FILE go to the script untouched).", valueName: "arg"))
     var arguments: [String] = []
 
-    /// Set by `main` from the words after FILE (see `ScriptArguments`).
-    nonisolated(unsafe) static var scriptArguments: [String] = []
-
     func run() throws {
         let options = globals.runOptions
-        throw ExitCode(Program.run(.file(file, arguments: arguments + Self.scriptArguments), options: options))
+        throw ExitCode(Program.run(.file(file, arguments: arguments), options: options))
     }
 }
 

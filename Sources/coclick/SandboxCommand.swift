@@ -1,10 +1,9 @@
 import ArgumentParser
+import CoClickRunner
 import CoClickSandbox
-import Dispatch
-import Foundation
 
 /// `coclick sandbox`: serves a CoClick-compatible API on loopback until SIGINT or SIGTERM.
-struct SandboxCommand: AsyncParsableCommand {
+struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Serve a local CoClick-compatible API with demo data and optional faults.",
@@ -74,59 +73,7 @@ struct SandboxCommand: AsyncParsableCommand {
         return configuration
     }
 
-    func run() async throws {
-        let server: SandboxServer
-        do {
-            server = try await SandboxServer.start(try makeConfiguration())
-        } catch let error as SandboxStartError {
-            FileHandle.standardError.write(Data("coclick: \(error)\n".utf8))
-            throw ExitCode(5)
-        }
-        let banner = """
-            # CoClick sandbox listening on \(server.baseURL)
-            export COCLICK_BASE_URL=\(server.baseURL)
-            export COCLICK_SECRET_ID=\(server.secretID)
-            export COCLICK_SECRET_KEY=\(server.secretKey)
-
-            """
-        FileHandle.standardOutput.write(Data(banner.utf8))
-        let signal = await Self.waitForTerminationSignal()
-        FileHandle.standardError.write(Data("coclick: sandbox stopping (\(signal)); \(server.stats)\n".utf8))
-        await server.stop()
-    }
-
-    /// Suspends until SIGINT or SIGTERM arrives; returns its name.
-    private static func waitForTerminationSignal() async -> String {
-        let sources = SignalLock<[DispatchSourceSignal]>([])
-        let name = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let once = SignalLock(false)
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                Foundation.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    let first = once.withLock { fired -> Bool in
-                        defer { fired = true }
-                        return !fired
-                    }
-                    if first { continuation.resume(returning: name) }
-                }
-                source.resume()
-                sources.withLock { $0.append(source) }
-            }
-        }
-        sources.withLock { $0.forEach { $0.cancel() } }
-        return name
-    }
-}
-
-/// A lock-guarded value shared with the signal handlers.
-private final class SignalLock<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+    func run() throws {
+        throw ExitCode(SandboxService.serve(try makeConfiguration()))
     }
 }

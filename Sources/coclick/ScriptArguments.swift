@@ -2,7 +2,10 @@
 /// belong to the script, untouched even when they look like options (`run x.lua --foo -v`),
 /// so they are kept away from the parser, which would otherwise take `-v` as a global option.
 enum ScriptArguments {
-    /// Global options that take a value (as a separate word unless written `--name=value`).
+    /// The options that take a value before FILE (as a separate word unless written
+    /// `--name=value`): the root command's and `run`'s. Written out, since building the
+    /// parser's command tree to learn them would cost every start what `optionFreeRun` saves;
+    /// `ScriptArgumentsTests` proves the list equal to the parser's.
     static let optionsWithValue: Set<String> = ["--profile", "--base-url", "--timeout", "--max-memory", "--max-concurrency", "-e", "-o", "--output", "--state", "--lock", "--lock-wait", "--ping", "--report"]
 
     /// - Returns: the words for the parser (up to and including FILE) and the script's

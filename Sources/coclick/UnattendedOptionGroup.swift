@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoClickShell
+import CoClickRunner
 import Foundation
 
 /// The global options of unattended runs (cron, systemd), part of `GlobalOptions`.

@@ -4,7 +4,7 @@ import CoClickAPI
 /// `coclick.api.get` / `coclick.api.post`: the escape hatch for endpoints the other bindings do
 /// not cover, under the base URL only (see `APIPath`).
 struct APIBindings {
-    let clients: ClientHolder
+    let clients: ClientSource
     let dryRun: DryRun?
 
     /// `X-Per` of `paginate=true` when none is given: the API's documented default, which every

@@ -38,21 +38,18 @@ struct BindingError: Error, LuaErrorConvertible, CustomStringConvertible {
     }
 }
 
-/// The client, made by the host's factory at the first API call and kept. A failing factory
-/// is not remembered: the next call asks again (the host may have fixed its configuration).
-/// Used on the Lua thread only.
-final class ClientHolder {
+/// Where the bindings get the client at each API call: the host's factory, which makes it
+/// once and keeps it (the runner's `ClientProvider` is the one cache). A factory's error is
+/// raised as a configuration error; the next call asks again (the host may have fixed its
+/// configuration). Used on the Lua thread only.
+struct ClientSource {
     private let factory: () throws -> CoClickClient
-    private var client: CoClickClient?
 
     init(_ factory: @escaping () throws -> CoClickClient) { self.factory = factory }
 
     func get() throws -> CoClickClient {
-        if let client { return client }
         do {
-            let made = try factory()
-            client = made
-            return made
+            return try factory()
         } catch {
             throw BindingError.configuration(error)
         }

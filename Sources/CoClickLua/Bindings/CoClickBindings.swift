@@ -4,17 +4,18 @@ import CoClickAPI
 /// The `coclick.*` functions over a `CoClickClient`: `coclick.meetings.*`, `coclick.auth`,
 /// `coclick.http.post_json` (SPEC "The Lua API").
 public enum CoClickBindings {
-    /// Installs coclick.meetings.*, coclick.auth, coclick.http.post_json. `client` is called at the
-    /// first API call (and its result kept); an error it throws (no key pair, ...) is raised in Lua
-    /// as an error table with kind = "configuration" and message = String(describing: error).
+    /// Installs coclick.meetings.*, coclick.auth, coclick.http.post_json. `client` is called at
+    /// each API call and makes the client lazily, once (the host keeps it: the runner's
+    /// `ClientProvider`); an error it throws (no key pair, ...) is raised in Lua as an error table
+    /// with kind = "configuration" and message = String(describing: error).
     ///
-    /// The bindings hold the client; the host that made it shuts it down. With `dryRun`, writes
-    /// are checked, logged and not sent (`--dry-run`).
+    /// The host keeps the client it makes and shuts it down. With `dryRun`, writes are checked,
+    /// logged and not sent (`--dry-run`).
     ///
     /// `keyedCreate` is `create(fields, {key=})`; without it, a key is a configuration error.
     public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil,
                                keyedCreate: KeyedCreate? = nil) {
-        let clients = ClientHolder(client)
+        let clients = ClientSource(client)
         MeetingBindings(clients: clients, dryRun: dryRun, keyedCreate: keyedCreate).install(in: state)
         APIBindings(clients: clients, dryRun: dryRun).install(in: state)
 

@@ -3,7 +3,7 @@ import CoClickAPI
 
 /// coclick.meetings.list / each / all / get / get_many / create.
 struct MeetingBindings {
-    let clients: ClientHolder
+    let clients: ClientSource
     let dryRun: DryRun?
     /// `create(fields, {key=})`: the host's at-most-once creation (the state database).
     var keyedCreate: KeyedCreate?

@@ -1,0 +1,167 @@
+import CLuaSupport
+import CoClickConfig
+import CoClickPOSIX
+import Foundation
+import Glibc
+
+// Signal handlers can only reach globals; one guard is armed at a time.
+nonisolated(unsafe) private var guardedState: OpaquePointer?
+nonisolated(unsafe) private var caughtSignal: sig_atomic_t = 0
+
+/// SIGINT or SIGTERM: asks Lua to stop at its next instruction (the hook raises "interrupted!"
+/// and a binding waiting on a request cancels it). A second signal leaves at once, as a user
+/// pressing Ctrl-C twice expects. Only async-signal-safe work here.
+private func onTerminatingSignal(_ signal: Int32) {
+    if caughtSignal != 0 {
+        ChildProcess.killRunning()
+        _exit(ExitStatus.stopped(by: signal))
+    }
+    caughtSignal = signal
+    if let L = guardedState { clua_request_interrupt(L) }
+}
+
+/// Bounds a run from its first instant: `--timeout` and SIGINT/SIGTERM. Before a Lua state is
+/// attached (configuration being read, `secret_key_command` running) there is nothing to
+/// unwind: the run ends at once. Then they interrupt the Lua state; if it has still not
+/// returned after a short grace (a script that catches the interrupt, a blocking read), the
+/// process exits with the stop's status anyway. A failed write to standard output (the writing
+/// call raised already) gives the run the same grace to end by itself, as SIGPIPE would have
+/// ended it: a script that catches the error and writes on in a loop cannot run forever. Either way a running
+/// `secret_key_command` is killed with its process group first.
+final class RunGuard: @unchecked Sendable {
+    enum Stop: Sendable, Equatable {
+        case timeout
+        case signal(Int32)
+        /// Standard output failed: not a stop by itself (the run ends with 74 on its own path),
+        /// only once the grace is over.
+        case outputFailed
+
+        var status: Int32 {
+            switch self {
+            case .timeout: ExitStatus.timedOut
+            case .signal(let number): ExitStatus.stopped(by: number)
+            case .outputFailed: ExitStatus.outputFailed
+            }
+        }
+    }
+
+    private var L: OpaquePointer?
+    private let deadline: ContinuousClock.Instant?
+    private let grace: Duration
+    private let lock = NSLock()
+    private var stop: Stop?
+    private var finished = false
+    private let watcherDone = DispatchSemaphore(value: 0)
+    /// Wakes the watcher at once when the run ends, so that no exit waits out a polling period.
+    private let wake = DispatchSemaphore(value: 0)
+    private var previous: [Int32: sigaction] = [:]
+
+    /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
+    init(deadline: ContinuousClock.Instant?, grace: Duration = .seconds(2)) {
+        self.deadline = deadline
+        self.grace = grace
+    }
+
+    /// Installs the signal handlers and starts watching the clock.
+    func arm() {
+        caughtSignal = 0
+        for number in [SIGINT, SIGTERM] {
+            // A blocking read sees EINTR and Lua gets control back.
+            previous[number] = installInterruptingHandler(number, onTerminatingSignal)
+        }
+        // A parent may have left these signals blocked (test harnesses, some supervisors).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        let thread = Thread { [self] in watch() }
+        thread.name = "coclick run guard"
+        thread.start()
+    }
+
+    /// From now on a stop interrupts `L` (and waits a grace for it) rather than ending the run.
+    func attach(state L: OpaquePointer) {
+        lock.withLock {
+            self.L = L
+            guardedState = L
+            // A signal that came in just before: Lua sees it at its first instruction.
+            if caughtSignal != 0 { clua_request_interrupt(L) }
+        }
+    }
+
+    /// Stops watching, restores the signal dispositions, and says why the run was stopped
+    /// (nil: it was not).
+    func disarm() -> Stop? {
+        lock.withLock { finished = true }
+        wake.signal()
+        watcherDone.wait()
+        for (number, old) in previous {
+            var old = old
+            sigaction(number, &old, nil)
+        }
+        previous = [:]
+        guardedState = nil
+        let stopped = lock.withLock { stop ?? (caughtSignal != 0 ? .signal(caughtSignal) : nil) }
+        return stopped == .outputFailed ? nil : stopped
+    }
+
+    private func watch() {
+        defer { watcherDone.signal() }
+        var stoppedAt: ContinuousClock.Instant?
+        while true {
+            let now = ContinuousClock.now
+            let (done, current): (Bool, Stop?) = lock.withLock {
+                // A signal or the deadline still stops a run whose output failed.
+                if !finished, stop == nil || stop == .outputFailed {
+                    if caughtSignal != 0 {
+                        stop = .signal(caughtSignal)
+                    } else if let deadline, now >= deadline {
+                        stop = .timeout
+                        if let L { clua_request_interrupt(L) }
+                    } else if clua_stdout_failed() != 0 {
+                        stop = .outputFailed
+                    }
+                }
+                return (finished, stop)
+            }
+            if done { return }
+            if let current {
+                if stoppedAt == nil { stoppedAt = now }
+                let attached = lock.withLock { L != nil }
+                if !attached {
+                    // Nothing to unwind yet (configuration, secret_key_command): leave now.
+                    leave(current, note: "")
+                }
+                if let since = stoppedAt, now - since >= grace {
+                    // Lua did not come back: leave with the stop's status regardless.
+                    leave(current, note: " (forced exit)")
+                }
+            }
+            // Signal handlers cannot wake a semaphore safely: they are polled every 20 ms.
+            _ = wake.wait(timeout: .now() + .milliseconds(20))
+        }
+    }
+
+    private func leave(_ stop: Stop, note: String) -> Never {
+        ChildProcess.killRunning()
+        StandardStreams.writeError("coclick: \(Self.message(for: stop))\(note)\n")
+        Self.beforeForcedExit?(stop.status, Self.message(for: stop) + note)
+        StandardStreams.flush()
+        _exit(stop.status)
+    }
+
+    /// Runs on the watcher thread just before a forced exit, with its status and message: the
+    /// end of an unattended run (`--report`, `--ping`) still happens.
+    nonisolated(unsafe) static var beforeForcedExit: ((Int32, String) -> Void)?
+
+    static func message(for stop: Stop) -> String {
+        switch stop {
+        case .timeout: "timed out (--timeout)"
+        case .signal(SIGINT): "interrupted"
+        case .signal(SIGTERM): "terminated"
+        case .signal(let number): "stopped by signal \(number)"
+        case .outputFailed: "\(CLUA_STDOUT_FAILURE): \(String(cString: strerror(clua_stdout_failed())))"
+        }
+    }
+}
