@@ -130,9 +130,12 @@ let package = Package(
                 // GRDB's autolinked -lsqlite3 comes first on the link line, where no -Bstatic of
                 // ours can reach, so lld remaps the shared library it finds to the archive beside
                 // it. No exported symbol table (nothing dlsym()s the executable): 3 MB smaller.
+                // Relative relocations packed (RELR, glibc 2.36: Debian 12, Ubuntu 24.04): 136,000
+                // of them took 3.2 MB as RELA entries.
                 .unsafeFlags([
                     "-use-ld=lld",
                     "-Xlinker", "--no-export-dynamic",
+                    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                     "-Xlinker", "--remap-inputs=*/libsqlite3.so=/usr/lib/\(multiarch)/libsqlite3.a",
                 ], .when(configuration: .release)),
             ],
