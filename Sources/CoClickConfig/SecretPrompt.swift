@@ -4,9 +4,10 @@ import Glibc
 /// Reads a secret (the secret key for `coclick auth login`).
 ///
 /// On a terminal it prompts and reads a line with echo turned off; echo is restored on
-/// every path: normal return, error, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (a handler restores
-/// the terminal, then hands the signal to the previous disposition). Otherwise it reads the
-/// first line of the input, one byte at a time so nothing after that line is consumed.
+/// every path: normal return, error, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (a subscription to the
+/// signal owner restores the terminal, then passes the signal on to whatever was there before).
+/// Otherwise it reads the first line of the input, one byte at a time so nothing after that
+/// line is consumed.
 /// The secret is never echoed, logged or put in an error.
 package enum SecretPrompt {
     /// The longest secret accepted.
