@@ -28,6 +28,10 @@ struct EchoSuppression {
 
     static var interrupted: Bool { echoInterrupted != 0 }
 
+    /// Polls readable once a signal came while echo was off (-1: none), whichever thread took
+    /// it: the signal owner wakes it after the handler restored the terminal.
+    static var signalDescriptor: Int32 { subscription?.descriptor ?? -1 }
+
     init(fd: Int32) throws {
         self.fd = fd
         pthread_mutex_lock(lock)
