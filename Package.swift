@@ -53,13 +53,16 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // The completion hook and libedit's globals, kept in C.
-        .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
+        // The one signal owner (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH): the only sigaction
+        // calls for them, a stack of subscriptions, an eventfd each. Prefix csig_.
+        .target(name: "CSignals"),
+        // The completion hook and libedit's globals, kept in C; Ctrl-C at the prompt through
+        // a subscription to CSignals.
+        .target(name: "CEditLineShim", dependencies: ["CEditLine", "CSignals"]),
 
         // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a
-        // write in full to a descriptor, a signal handler installed without SA_RESTART. Imports
-        // Glibc alone.
-        .target(name: "CoClickPOSIX"),
+        // write in full to a descriptor, and SignalSubscription (the Swift side of CSignals).
+        .target(name: "CoClickPOSIX", dependencies: ["CSignals"]),
 
         .target(
             name: "CoClickAPI",

@@ -1,19 +1,18 @@
 // libedit's native API (histedit.h) with our own character reader. Why our own reader: libedit's
 // read_char retries a read interrupted by a signal once and then fails in a way that leaves no
 // trace of which signal it was, and its own signal handling (EL_SIGNAL) re-raises SIGINT to the
-// whole process group. Reading through poll(2) on the terminal and a self-pipe, we know that
-// Ctrl-C was typed, make el_gets return at once (read error EINTR), and tell the REPL to show a
-// fresh prompt. The terminal is restored by el_gets itself on that path.
+// whole process group. Reading through poll(2) on the terminal and the descriptor of our
+// subscription to the signal owner (CSignals), we know that Ctrl-C was typed, make el_gets
+// return at once (read error EINTR), and tell the REPL to show a fresh prompt. The terminal is restored by el_gets itself on that path.
 #define _GNU_SOURCE
 #include "CEditLineShim.h"
+#include "CSignals.h"
 #include <histedit.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,66 +30,24 @@ struct cedit_editor {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Signals while waiting at the prompt. The handlers only set flags and write a byte to a pipe
-// (both async-signal-safe); the reader, not the handler, acts on them.
+// Signals while waiting at the prompt: a subscription to the signal owner (CSignals) for SIGINT
+// and SIGWINCH, on top of the stack for the length of a read (the Lua state's SIGINT hook sits
+// below it and gets Ctrl-C back once the read is over). The owner counts the signals and wakes
+// the subscription's descriptor; the reader, not a handler, acts on them.
 
-static volatile sig_atomic_t got_sigint = 0;
-static volatile sig_atomic_t got_sigwinch = 0;
+static csig_subscription *read_signals = NULL;
 // Set once Ctrl-C failed a read of this cedit_read: every later read fails too, so that whatever
 // libedit loop is reading (the line, or a Ctrl-R search that would take the failure for an end of
 // file) unwinds to el_gets, and the read ends as interrupted, never as the end of input.
 static int read_interrupted = 0;
-static int wake_pipe[2] = {-1, -1};
 
-static void on_signal(int sig) {
-    int saved = errno;
-    if (sig == SIGINT) got_sigint = 1;
-    if (sig == SIGWINCH) got_sigwinch = 1;
-    if (wake_pipe[1] >= 0) {
-        char byte = 0;
-        ssize_t ignored = write(wake_pipe[1], &byte, 1);
-        (void)ignored;
-    }
-    errno = saved;
+static void subscribe_signals(void) {
+    read_signals = csig_subscribe(CSIG_BIT(SIGINT) | CSIG_BIT(SIGWINCH), 0, NULL, NULL);
 }
 
-typedef struct {
-    struct sigaction previous_int;
-    struct sigaction previous_winch;
-} saved_handlers;
-
-static void handlers_install(saved_handlers *saved) {
-    if (wake_pipe[0] < 0) {
-        if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
-            wake_pipe[0] = wake_pipe[1] = -1;
-        }
-    }
-    got_sigint = 0;
-    got_sigwinch = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: poll must return on the signal
-    sigaction(SIGINT, &sa, &saved->previous_int);
-    sigaction(SIGWINCH, &sa, &saved->previous_winch);
-    // A parent may have left them blocked (some supervisors and test harnesses do).
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGWINCH);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-}
-
-static void handlers_restore(saved_handlers *saved) {
-    sigaction(SIGINT, &saved->previous_int, NULL);
-    sigaction(SIGWINCH, &saved->previous_winch, NULL);
-}
-
-static void drain_wake_pipe(void) {
-    char buffer[64];
-    if (wake_pipe[0] < 0) return;
-    while (read(wake_pipe[0], buffer, sizeof buffer) > 0) {}
+static void unsubscribe_signals(void) {
+    csig_unsubscribe(read_signals);
+    read_signals = NULL;
 }
 
 // Waits for one byte of `fd`. Returns 1 (byte read), 0 (end of input), -1 with errno EINTR
@@ -101,27 +58,27 @@ static int read_byte(int fd, char *byte, void (*on_resize)(void *), void *arg) {
             errno = EINTR;
             return -1;
         }
-        if (got_sigint) {
-            got_sigint = 0;
+        if (csig_take(read_signals, SIGINT) > 0) {
             read_interrupted = 1;
-            drain_wake_pipe();
+            csig_drain(read_signals);
             errno = EINTR;
             return -1;
         }
-        if (got_sigwinch) {
-            got_sigwinch = 0;
+        if (csig_take(read_signals, SIGWINCH) > 0) {
             if (on_resize) on_resize(arg);
         }
+        int wake = csig_fd(read_signals);
         struct pollfd fds[2] = {
             {.fd = fd, .events = POLLIN, .revents = 0},
-            {.fd = wake_pipe[0], .events = POLLIN, .revents = 0},
+            {.fd = wake, .events = POLLIN, .revents = 0},
         };
-        int ready = poll(fds, wake_pipe[0] >= 0 ? 2 : 1, -1);
+        int ready = poll(fds, wake >= 0 ? 2 : 1, -1);
         if (ready < 0) {
             if (errno == EINTR) continue;
             return -1;
         }
-        if (fds[1].revents & POLLIN) drain_wake_pipe();
+        // The owner counts the signal before it wakes the descriptor: the next turn sees it.
+        if (fds[1].revents & POLLIN) csig_drain(read_signals);
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = read(fd, byte, 1);
             if (n == 1) return 1;
@@ -250,8 +207,7 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     *line = NULL;
     free(editor->prompt);
     editor->prompt = strdup(prompt ? prompt : "> ");
-    saved_handlers saved;
-    handlers_install(&saved);
+    subscribe_signals();
     // libedit shows the prompt while the terminal is still in cooked mode and leaves it only at
     // the first read: a Ctrl-D typed in between would be eaten by the line discipline as an EOF
     // marker. Leaving canonical mode first closes that gap; the modes are restored after.
@@ -265,7 +221,7 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
             char ahead[1024];
             ssize_t n = read(STDIN_FILENO, ahead, sizeof ahead - 1);
             if (n == 0) {
-                handlers_restore(&saved);
+                unsubscribe_signals();
                 return CEDIT_EOF;
             }
             if (n > 0) {
@@ -289,12 +245,13 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     int error = errno;
     int interrupted = read_interrupted;
     read_interrupted = 0;
-    // libedit's own writes (prompt, echo, redraws) run with SIGINT and SIGWINCH handlers that do
-    // not restart calls, so one of them can fail with EINTR and leave stdout's sticky error flag
-    // set; that is no lost program output, and the run's end would report it as such (exit 74).
+    // libedit's own writes (prompt, echo, redraws) run under the owner's SIGINT and SIGWINCH
+    // handler, which does not restart calls, so one of them can fail with EINTR and leave
+    // stdout's sticky error flag set; that is no lost program output, and the run's end would
+    // report it as such (exit 74).
     if (!failed_before && ferror(editor->out)) clearerr(editor->out);
     if (have_modes) tcsetattr(STDIN_FILENO, TCSADRAIN, &before);
-    handlers_restore(&saved);
+    unsubscribe_signals();
     if (interrupted || text == NULL || count <= 0) {
         // Ctrl-C during an incremental search ends el_gets as an end of file (count 0): it is
         // still Ctrl-C, which drops the line and keeps the REPL.
@@ -327,8 +284,7 @@ int cedit_plain_read(const char *prompt, char **line) {
     *line = NULL;
     fputs(prompt ? prompt : "> ", stdout);
     fflush(stdout);
-    saved_handlers saved;
-    handlers_install(&saved);
+    subscribe_signals();
     read_interrupted = 0;
     size_t capacity = 128, length = 0;
     char *buffer = malloc(capacity);
@@ -354,7 +310,7 @@ int cedit_plain_read(const char *prompt, char **line) {
         break;
     }
     read_interrupted = 0;
-    handlers_restore(&saved);
+    unsubscribe_signals();
     if (result == CEDIT_LINE && buffer != NULL) {
         if (length > 0 && buffer[length - 1] == '\r') length--;
         buffer[length] = '\0';

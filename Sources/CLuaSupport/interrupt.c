@@ -1,10 +1,10 @@
 // Ctrl-C, as lua.c does it: the signal handler only sets a flag and a hook; the hook raises
-// "interrupted!" from inside Lua, where raising is allowed.
+// "interrupted!" from inside Lua, where raising is allowed. The handler itself is the signal
+// owner's (CSignals); this file installs none.
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include "CLuaSupport.h"
-#include <string.h>
 
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
@@ -37,19 +37,9 @@ int clua_take_interrupt_fired(lua_State *L) {
     return fired;
 }
 
-static lua_State *volatile sigint_state = NULL;
-
-static void on_sigint(int sig) {
-    (void)sig;
-    lua_State *L = sigint_state;
-    if (L != NULL) clua_request_interrupt(L);
-}
-
-void clua_sigint_arm(lua_State *L) {
-    sigint_state = L;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = L != NULL ? on_sigint : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+// The Lua state's subscription handler (the signal owner, CSignals, calls it with the state as
+// its context): the same request, from the signal handler.
+void clua_interrupt_on_signal(int signo, void *L) {
+    (void)signo;
+    if (L != NULL) clua_request_interrupt((lua_State *)L);
 }

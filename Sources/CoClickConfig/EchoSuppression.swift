@@ -5,31 +5,32 @@ import Glibc
 nonisolated(unsafe) private var savedTerminal = termios()
 nonisolated(unsafe) private var savedTerminalFD: Int32 = -1
 nonisolated(unsafe) private var echoInterrupted: sig_atomic_t = 0
-nonisolated(unsafe) private var previousActionList: [sigaction] = Array(repeating: .init(), count: 4)
-private let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+nonisolated(unsafe) private var subscription: SignalSubscription?
 nonisolated(unsafe) private let lock: UnsafeMutablePointer<pthread_mutex_t> = {
     let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     pthread_mutex_init(mutex, nil)
     return mutex
 }()
 
-/// Restores the terminal from a signal handler: only async-signal-safe calls (tcsetattr,
-/// sigaction, raise).
-private func restoreTerminalOnSignal(_ signal: Int32) {
+/// Restores the terminal from the signal handler: only async-signal-safe calls (tcsetattr). The
+/// subscription passes the signal on: whatever was there before the prompt (the run guard, a
+/// REPL, the default disposition that ends the process) acts on it next.
+private func restoreTerminalOnSignal(_ signal: Int32, _ context: UnsafeMutableRawPointer?) {
     if savedTerminalFD >= 0 { tcsetattr(savedTerminalFD, TCSANOW, &savedTerminal) }
     echoInterrupted = 1
-    for index in 0..<handledSignals.count where handledSignals[index] == signal {
-        sigaction(signal, &previousActionList[index], nil)
-    }
-    raise(signal)
 }
 
 /// Turns echo off on a terminal until `restore()`, restoring it too if a terminating signal
-/// arrives meanwhile.
+/// (SIGINT, SIGTERM, SIGHUP, SIGQUIT) arrives meanwhile: a subscription to the signal owner that
+/// passes each signal on after restoring the terminal.
 struct EchoSuppression {
     private let fd: Int32
 
     static var interrupted: Bool { echoInterrupted != 0 }
+
+    /// Polls readable once a signal came while echo was off (-1: none), whichever thread took
+    /// it: the signal owner wakes it after the handler restored the terminal.
+    static var signalDescriptor: Int32 { subscription?.descriptor ?? -1 }
 
     init(fd: Int32) throws {
         self.fd = fd
@@ -43,10 +44,9 @@ struct EchoSuppression {
         savedTerminal = current
         savedTerminalFD = fd
         echoInterrupted = 0
-        for (index, signal) in handledSignals.enumerated() {
-            // The read must see EINTR: the handler restores the terminal, the read gives up.
-            previousActionList[index] = installInterruptingHandler(signal, restoreTerminalOnSignal)
-        }
+        // The read must see EINTR (the owner's handler does not restart calls): the handler
+        // restores the terminal, the read gives up.
+        subscription = SignalSubscription([SIGINT, SIGTERM, SIGHUP, SIGQUIT], passingOn: true, handler: restoreTerminalOnSignal)
         var silent = current
         silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)
         silent.c_lflag |= tcflag_t(ICANON)
@@ -57,11 +57,10 @@ struct EchoSuppression {
         }
     }
 
-    /// Restores the terminal settings and the previous signal dispositions.
+    /// Restores the terminal settings and ends the subscription to the signals.
     func restore() {
-        for (index, signal) in handledSignals.enumerated() {
-            sigaction(signal, &previousActionList[index], nil)
-        }
+        subscription?.cancel()
+        subscription = nil
         var saved = savedTerminal
         tcsetattr(fd, TCSANOW, &saved)
         savedTerminalFD = -1

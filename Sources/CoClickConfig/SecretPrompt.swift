@@ -4,9 +4,10 @@ import Glibc
 /// Reads a secret (the secret key for `coclick auth login`).
 ///
 /// On a terminal it prompts and reads a line with echo turned off; echo is restored on
-/// every path: normal return, error, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (a handler restores
-/// the terminal, then hands the signal to the previous disposition). Otherwise it reads the
-/// first line of the input, one byte at a time so nothing after that line is consumed.
+/// every path: normal return, error, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (a subscription to the
+/// signal owner restores the terminal, then passes the signal on to whatever was there before).
+/// Otherwise it reads the first line of the input, one byte at a time so nothing after that
+/// line is consumed.
 /// The secret is never echoed, logged or put in an error.
 package enum SecretPrompt {
     /// The longest secret accepted.
@@ -40,9 +41,9 @@ package enum SecretPrompt {
     }
 
     /// One line (without its `\n` or `\r\n`), read a byte at a time.
-    /// - Parameter watchingForSignals: poll, and give up once a signal was caught: the
-    ///   signal may have gone to another thread and left this read uninterrupted, with the
-    ///   terminal's echo already restored.
+    /// - Parameter watchingForSignals: poll the input and the prompt's signal descriptor, and
+    ///   give up once a signal was caught: the signal may have gone to another thread and left
+    ///   this read uninterrupted, with the terminal's echo already restored.
     private static func readLine(from fd: Int32, source: String, watchingForSignals: Bool = false) throws -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
@@ -53,9 +54,14 @@ package enum SecretPrompt {
                 if EchoSuppression.interrupted {
                     throw ConfigurationError(.interrupted, "interrupted while reading the secret key")
                 }
-                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&descriptor, 1, 100)
+                let wake = EchoSuppression.signalDescriptor
+                var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                                   pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+                // Without the descriptor, look for a signal every 100 ms.
+                let ready = poll(&descriptors, wake >= 0 ? 2 : 1, wake >= 0 ? -1 : 100)
                 if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+                // A signal came: `interrupted` is set (the handler ran before the wake-up).
+                if wake >= 0, descriptors[1].revents & Int16(POLLIN) != 0 { continue }
             }
             let count = readOneByte(fd, &byte)
             if count < 0 {

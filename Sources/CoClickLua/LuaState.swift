@@ -1,6 +1,7 @@
 import CLua
 import CLuaSupport
 import CoClickAPI
+import CoClickPOSIX
 
 /// One Lua 5.4 state with the standard libraries and the coclick helpers (`json`, `csv`, `log`,
 /// `pp`, `coclick.time`, `coclick.tabulate`). Used from one thread, never a Swift concurrency
@@ -26,6 +27,9 @@ public final class LuaState {
     public var configuration: Configuration
     /// Trampoline slots taken by `register`, given back once the state is closed.
     private var slots: [Int32] = []
+    /// While SIGINT interrupts this state (`interruptOnSIGINT`): its subscription to the signal
+    /// owner.
+    private var sigint: SignalSubscription?
 
     public init(configuration: Configuration = Configuration()) throws {
         _ = luaDispatchInstalled
@@ -44,6 +48,7 @@ public final class LuaState {
     }
 
     deinit {
+        sigint?.cancel()  // before the state goes: the handler holds it
         clua_close(L)
         for slot in slots { clua_slot_release(slot) }
     }
@@ -237,8 +242,17 @@ public final class LuaState {
     /// handler: it only sets a flag and a hook).
     public func requestInterrupt() { clua_request_interrupt(L) }
 
-    /// Makes SIGINT interrupt this state, as `lua` does (`false`: the default handler again).
-    public func interruptOnSIGINT(_ on: Bool = true) { clua_sigint_arm(on ? L : nil) }
+    /// Makes SIGINT interrupt this state, as `lua` does: a subscription to the signal owner,
+    /// which a later one (the REPL's line reader) shadows while it lasts. `false` ends it (a
+    /// second `true` while on, or a `false` while off, changes nothing).
+    public func interruptOnSIGINT(_ on: Bool = true) {
+        if on, sigint == nil {
+            sigint = SignalSubscription([SIGINT], handler: clua_interrupt_on_signal, context: UnsafeMutableRawPointer(L))
+        } else if !on {
+            sigint?.cancel()
+            sigint = nil
+        }
+    }
 
     /// Whether an interrupt is pending (a blocking binding should give up).
     public var interruptRequested: Bool { clua_runtime_of(L).pointee.interrupt_requested != 0 }

@@ -59,12 +59,6 @@ struct Pager {
     /// Writes `text` to `fd` until done or the reader has gone (EPIPE, with SIGPIPE ignored
     /// meanwhile so that a pager quit early cannot end the REPL); the bytes written.
     static func writeAll(_ text: String, to fd: Int32) -> Int {
-        var ignore = sigaction()
-        ignore.__sigaction_handler.sa_handler = SIG_IGN
-        sigemptyset(&ignore.sa_mask)
-        var previous = sigaction()
-        sigaction(SIGPIPE, &ignore, &previous)
-        defer { sigaction(SIGPIPE, &previous, nil) }
-        return FileDescriptorOutput.writeAll(text, to: fd)
+        BrokenPipes.ignoring { FileDescriptorOutput.writeAll(text, to: fd) }
     }
 }

@@ -4,14 +4,15 @@ import CoClickPOSIX
 import Foundation
 import Glibc
 
-// Signal handlers can only reach globals; one guard is armed at a time.
+// Signal handlers can only reach globals; one guard is armed at a time. The handler runs from
+// the guard's subscription to the signal owner (CoClickPOSIX's SignalSubscription).
 nonisolated(unsafe) private var guardedState: OpaquePointer?
 nonisolated(unsafe) private var caughtSignal: sig_atomic_t = 0
 
 /// SIGINT or SIGTERM: asks Lua to stop at its next instruction (the hook raises "interrupted!"
 /// and a binding waiting on a request cancels it). A second signal leaves at once, as a user
 /// pressing Ctrl-C twice expects. Only async-signal-safe work here.
-private func onTerminatingSignal(_ signal: Int32) {
+private func onTerminatingSignal(_ signal: Int32, _ context: UnsafeMutableRawPointer?) {
     if caughtSignal != 0 {
         ChildProcess.killRunning()
         _exit(ExitStatus.stopped(by: signal))
@@ -54,7 +55,7 @@ final class RunGuard: @unchecked Sendable {
     private let watcherDone = DispatchSemaphore(value: 0)
     /// Wakes the watcher at once when the run ends, so that no exit waits out a polling period.
     private let wake = DispatchSemaphore(value: 0)
-    private var previous: [Int32: sigaction] = [:]
+    private var signals: SignalSubscription?
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
     init(deadline: ContinuousClock.Instant?, grace: Duration = .seconds(2)) {
@@ -62,19 +63,12 @@ final class RunGuard: @unchecked Sendable {
         self.grace = grace
     }
 
-    /// Installs the signal handlers and starts watching the clock.
+    /// Subscribes to SIGINT and SIGTERM and starts watching the clock.
     func arm() {
         caughtSignal = 0
-        for number in [SIGINT, SIGTERM] {
-            // A blocking read sees EINTR and Lua gets control back.
-            previous[number] = installInterruptingHandler(number, onTerminatingSignal)
-        }
-        // A parent may have left these signals blocked (test harnesses, some supervisors).
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        // The owner's handler does not restart calls: a blocking read sees EINTR and Lua gets
+        // control back. Subscribing unblocks them too (a parent may have left them blocked).
+        signals = SignalSubscription([SIGINT, SIGTERM], handler: onTerminatingSignal)
         let thread = Thread { [self] in watch() }
         thread.name = "coclick run guard"
         thread.start()
@@ -90,17 +84,14 @@ final class RunGuard: @unchecked Sendable {
         }
     }
 
-    /// Stops watching, restores the signal dispositions, and says why the run was stopped
+    /// Stops watching, ends its subscription to the signals, and says why the run was stopped
     /// (nil: it was not).
     func disarm() -> Stop? {
         lock.withLock { finished = true }
         wake.signal()
         watcherDone.wait()
-        for (number, old) in previous {
-            var old = old
-            sigaction(number, &old, nil)
-        }
-        previous = [:]
+        signals?.cancel()
+        signals = nil
         guardedState = nil
         let stopped = lock.withLock { stop ?? (caughtSignal != 0 ? .signal(caughtSignal) : nil) }
         return stopped == .outputFailed ? nil : stopped

@@ -25,7 +25,7 @@ package enum StandardStreams {
     /// write error (EPIPE, exit 74 with a message) rather than a silent death. Children get
     /// SIGPIPE back at their start (`ChildProcess`).
     package static func ignoreBrokenPipes() {
-        signal(SIGPIPE, SIG_IGN)
+        BrokenPipes.ignore()  // for the rest of the process
     }
 
     /// The status a run that ends with `status` exits with: 74, with a line on standard error,

@@ -77,4 +77,20 @@ import Glibc
         #expect(run.stderr.contains("503=1.5"), "\(run.summary)")
         #expect(run.stdout.isEmpty)
     }
+
+    /// Ctrl-C and SIGTERM stop the server gracefully (exit 0, a closing line naming the signal):
+    /// the command's subscription to the signal owner, made before the server starts.
+    @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")])
+    func aSignalStopsItGracefully(signal: Int32, name: String) throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let sandbox = try RunningBinary(["sandbox", "--port", "0"], environment: home.environment())
+        let listening = RunningBinary.wait(until: { sandbox.stdout.contains("export COCLICK_SECRET_KEY=") })
+        #expect(listening, "no banner: \(sandbox.stderr)")
+        sandbox.kill(signal)
+        let status = sandbox.finish(bound: .seconds(30))
+        #expect(sandbox.process.terminationReason == .exit)
+        #expect(status == 0, "\(sandbox.stderr)")
+        #expect(sandbox.stderr.contains("coclick: sandbox stopping (\(name));"), "\(sandbox.stderr)")
+    }
 }

@@ -1,8 +1,8 @@
 #ifndef COCLICK_CEDITLINESHIM_H
 #define COCLICK_CEDITLINESHIM_H
-// The C side of the REPL's line editing: libedit's EditLine and History, the Tab hook, and the
-// SIGINT/SIGWINCH handling at the prompt. Everything global (signal flags, the self-pipe) lives
-// here, so the Swift side only sees plain functions and an opaque editor.
+// The C side of the REPL's line editing: libedit's EditLine and History, the Tab hook, and
+// Ctrl-C and resizes at the prompt (through a subscription to the signal owner, CSignals).
+// Everything global lives here, so the Swift side only sees plain functions and an opaque editor.
 #include <stddef.h>
 
 typedef struct cedit_editor cedit_editor;
@@ -25,8 +25,8 @@ enum {
 cedit_editor *cedit_open(const char *program, cedit_complete_fn complete, void *context, int history_size);
 void cedit_close(cedit_editor *editor);
 
-// Reads one line with `prompt`. While it waits, SIGINT and SIGWINCH are handled here (the
-// previous handlers are restored before it returns).
+// Reads one line with `prompt`. While it waits, SIGINT and SIGWINCH come here (its subscription
+// to the signal owner is the newest; it is removed before it returns).
 int cedit_read(cedit_editor *editor, const char *prompt, char **line);
 
 // Adds an entry (possibly multi-line) to the in-memory history that Up/Down walk.

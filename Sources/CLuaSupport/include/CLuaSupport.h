@@ -105,8 +105,9 @@ void clua_request_interrupt(lua_State *L);
 int clua_take_interrupt(lua_State *L);
 // Returns and clears "the hook raised interrupted!" (for the host's exit status 130).
 int clua_take_interrupt_fired(lua_State *L);
-// Installs a SIGINT handler requesting an interrupt of L (NULL restores the default handler).
-void clua_sigint_arm(lua_State *L);
+// clua_request_interrupt with the signature of a signal owner's handler (CSignals'
+// csig_handler_fn, `L` as the context): what a Lua state subscribes to SIGINT with.
+void clua_interrupt_on_signal(int signo, void *L);
 
 // ---------------------------------------------------------------------------------------------
 // Standard output (stdout_guard.c). A failed write to C's stdout (a full disk; a closed pipe, with

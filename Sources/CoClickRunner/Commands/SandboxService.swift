@@ -1,26 +1,20 @@
 import CoClickLua
 import CoClickPOSIX
 import CoClickSandbox
-import Dispatch
-import Foundation
+import Glibc
 
 /// `coclick sandbox`: serves a CoClick-compatible API on loopback until SIGINT or SIGTERM.
 /// Prints the banner (a comment line and three shell assignments) on standard output first.
 package enum SandboxService {
     /// Serves until SIGINT or SIGTERM; the exit status (0, or 5 when it cannot listen).
     package static func serve(_ configuration: SandboxConfiguration) -> Int32 {
-        do {
-            return try waitForAsyncWork { await run(configuration) }
-        } catch {
-            StandardStreams.writeError("coclick: \(error)\n")
-            return ExitStatus.unavailable
-        }
-    }
-
-    private static func run(_ configuration: SandboxConfiguration) async -> Int32 {
+        // Subscribed to the signal owner before the server starts: a signal that comes while it
+        // starts stops it as gracefully, once it has started.
+        let signals = SignalSubscription([SIGINT, SIGTERM])
+        defer { signals.cancel() }
         let server: SandboxServer
         do {
-            server = try await SandboxServer.start(configuration)
+            server = try waitForAsyncWork { try await SandboxServer.start(configuration) }
         } catch {
             StandardStreams.writeError("coclick: \(error)\n")
             return ExitStatus.unavailable
@@ -34,44 +28,13 @@ package enum SandboxService {
             """
         // Unbuffered: a script waits for these lines while the sandbox serves.
         FileDescriptorOutput.writeAll(banner, to: STDOUT_FILENO)
-        let signal = await waitForTerminationSignal()
-        StandardStreams.writeError("coclick: sandbox stopping (\(signal)); \(server.stats)\n")
-        await server.stop()
-        return ExitStatus.success
-    }
-
-    /// Suspends until SIGINT or SIGTERM arrives; returns its name.
-    private static func waitForTerminationSignal() async -> String {
-        let sources = SignalLock<[DispatchSourceSignal]>([])
-        let name = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let once = SignalLock(false)
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                Foundation.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    let first = once.withLock { fired -> Bool in
-                        defer { fired = true }
-                        return !fired
-                    }
-                    if first { continuation.resume(returning: name) }
-                }
-                source.resume()
-                sources.withLock { $0.append(source) }
-            }
+        let name = signals.wait() == SIGINT ? "SIGINT" : "SIGTERM"
+        StandardStreams.writeError("coclick: sandbox stopping (\(name)); \(server.stats)\n")
+        do {
+            try waitForAsyncWork { await server.stop() }
+        } catch {
+            StandardStreams.writeError("coclick: \(error)\n")
         }
-        sources.withLock { $0.forEach { $0.cancel() } }
-        return name
-    }
-}
-
-/// A lock-guarded value shared with the signal handlers.
-private final class SignalLock<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+        return ExitStatus.success
     }
 }
