@@ -126,7 +126,11 @@ let package = Package(
         // scripts/bench: lists a 10,000-meeting sandbox through the client (release build).
         .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),
 
-        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
+        // The tests' one sandbox harness: a sandbox started and stopped around a test, an
+        // injectable clock, waits for states.
+        .target(name: "CoClickSandboxTesting", dependencies: ["CoClickSandbox"]),
+
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [
@@ -137,13 +141,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
         .testTarget(
             name: "coclickTests",
             dependencies: [
-                "coclick", "CoClickSandbox",
+                "coclick", "CoClickSandbox", "CoClickSandboxTesting",
                 // A webhook receiver for the digest example's test.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

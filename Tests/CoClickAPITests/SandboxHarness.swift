@@ -1,14 +1,16 @@
 import CoClickAPI
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 
 /// Starts a sandbox, runs `body` with it, and stops it whatever happens.
 func withSandbox<T>(meetings: Int = 60, tokenTTL: Duration = .seconds(3600), faults: String = "",
-                    _ body: (SandboxServer) async throws -> T) async throws -> T {
+                    clock: SandboxClock = SandboxClock(), _ body: (SandboxServer) async throws -> T) async throws -> T {
     var configuration = SandboxConfiguration()
     configuration.meetingCount = meetings
     configuration.tokenTTL = tokenTTL
     configuration.faults = try FaultPlan(parsing: faults)
+    configuration.clock = clock
     let server = try await SandboxServer.start(configuration)
     do {
         let result = try await body(server)

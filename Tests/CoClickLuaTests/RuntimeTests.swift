@@ -2,18 +2,40 @@ import Testing
 import Foundation
 import CLuaSupport
 import CoClickAPI
+import CoClickSandboxTesting
 @testable import CoClickLua
 
 /// A raw state pointer handed to another thread, which only calls the signal-safe
 /// `clua_request_interrupt` on it.
 struct StatePointer: @unchecked Sendable { let L: OpaquePointer }
 
-func interrupt(_ state: LuaState, after milliseconds: Int) {
+/// Requests an interrupt of `state` from another thread once `ready` is signalled: when the
+/// code to interrupt runs (a state, not a delay).
+func interrupt(_ state: LuaState, once ready: DispatchSemaphore) {
     let pointer = StatePointer(L: state.L)
     Thread.detachNewThread {
-        usleep(UInt32(milliseconds * 1000))
+        ready.wait()
         clua_request_interrupt(pointer.L)
     }
+}
+
+/// Requests an interrupt of `state` once `condition` holds (polled on a task of its own).
+func interrupt(_ state: LuaState, when condition: @escaping @Sendable () -> Bool) {
+    let pointer = StatePointer(L: state.L)
+    Task {
+        if await waitUntil(bound: .seconds(60), condition) { clua_request_interrupt(pointer.L) }
+    }
+}
+
+/// Registers `running()` in `state`, which the chunk calls once it is where an interrupt
+/// should find it; the interrupt is requested then.
+func interruptWhenRunning(_ state: LuaState) {
+    let running = DispatchSemaphore(value: 0)
+    state.register("running") { _ in
+        running.signal()
+        return .none
+    }
+    interrupt(state, once: running)
 }
 
 @Suite struct RuntimeTests {
@@ -62,22 +84,27 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
 
     @Test func interruptStopsAnEndlessLoop() throws {
         let state = try LuaState()
-        interrupt(state, after: 100)
-        let error = try #require(try evalError("while true do end", state))
+        interruptWhenRunning(state)
+        let error = try #require(try evalError("running() while true do end", state))
         #expect(error.kind == .interrupted)
         #expect(error.message.contains("interrupted!"))
         #expect(try eval("return 'still usable'", state) == [.string("still usable")])
     }
 
-    @Test func interruptCancelsABlockingAwait() async throws {
+    @Test(.timeLimit(.minutes(1))) func interruptCancelsABlockingAwait() async throws {
         try await onLuaThread {
             let state = try LuaState()
             final class Flag: @unchecked Sendable { var cancelled = false }
             let flag = Flag()
+            let waiting = DispatchSemaphore(value: 0)
             state.register("slow") { call in
-                _ = try call.blockingAwait {
-                    do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
-                    return 1
+                _ = try call.blockingAwait { () async throws -> Int in
+                    waiting.signal()
+                    // No element ever comes: the loop ends when the task is cancelled, which only
+                    // the interrupt does (the test's time limit guards against a hang).
+                    for await _ in AsyncStream<Never>(Never.self, { _ in }) {}
+                    flag.cancelled = Task.isCancelled
+                    throw CancellationError()
                 }
                 return .none
             }
@@ -90,10 +117,8 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
                 return .values(1)
             }
             #expect(try eval("return fast()", state) == [.integer(42)])
-            interrupt(state, after: 100)
-            let start = Date()
+            interrupt(state, once: waiting)
             let error = try #require(try evalError("slow()", state))
-            #expect(Date().timeIntervalSince(start) < 5)
             #expect(error.kind == .interrupted)
             #expect(error.message.contains("interrupted!"))
             #expect(flag.cancelled)
