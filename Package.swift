@@ -83,7 +83,9 @@ let package = Package(
             dependencies: [
                 "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI",
                 .product(name: "CSV", package: "CSV.swift"),
-            ]
+            ],
+            // The Lua prelude (Prelude.swift), compiled into the binary as bytes.
+            resources: [.embedInCode("Prelude/prelude.lua")]
         ),
         // What lasts between runs: $XDG_STATE_HOME/coclick/state.db (SQLite, through GRDB).
         .target(

@@ -46,6 +46,27 @@ func interruptWhenRunning(_ state: LuaState) {
         #expect(try eval("return package.path:find('/usr/share/lua/5.4/?.lua', 1, true) ~= nil") == [.bool(true)])
     }
 
+    /// The prelude's .lua files: each compiles on its own (`loadfile`, as `lua5.4 -e` would), the
+    /// binary holds the file as it is, and its functions name the file and their real lines.
+    @Test func thePreludeIsLuaFilesThatNameThemselves() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/CoClickLua/Prelude").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".lua") }
+        #expect(files == ["prelude.lua"])
+        let state = try LuaState()
+        for file in files {
+            let path = folder.appendingPathComponent(file).path
+            setGlobal(state, "PATH", .string(path))
+            #expect(try eval("local f, err = loadfile(PATH) return type(f), err", state) == [.string("function"), .null])
+        }
+        let text = try String(contentsOfFile: folder.appendingPathComponent("prelude.lua").path, encoding: .utf8)
+        #expect(Prelude.source == text)
+        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix("function pp(") }) + 1
+        #expect(try eval("local i = debug.getinfo(pp, 'S') return i.short_src, i.linedefined", state)
+                == [.string("CoClickLua/Prelude/prelude.lua"), .integer(Int64(line))])
+    }
+
     @Test func scriptFilesSkipAFirstHashLineAndGetArguments() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-\(UUID()).lua").path
         try "#!/usr/bin/env -S coclick run\nlocal a, b = ...\nreturn arg[0], a, b, arg[2]\n".write(toFile: path, atomically: true, encoding: .utf8)
