@@ -130,13 +130,13 @@ let package = Package(
 
         // The tests' one sandbox harness: a sandbox started and stopped around a test, an
         // injectable clock, waits for states.
-        .target(name: "CoClickSandboxTesting", dependencies: ["CoClickSandbox"]),
+        .target(name: "CoClickSandboxTesting", dependencies: ["CoClickSandbox", "CoClickAPI"]),
 
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [
-                "CoClickSandbox", "CoClickAPI",
+                "CoClickSandbox", "CoClickAPI", "CoClickSandboxTesting",
                 // Raw HTTP against the sandbox, independent of the CoClickAPI client under test elsewhere.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,7 +144,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLua", "CLuaSupport", "CoClickSandbox", "CoClickSandboxTesting"]),
-        .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox"]),
+        .testTarget(name: "CoClickShellTests", dependencies: ["CoClickShell", "CoClickSandbox", "CoClickSandboxTesting"]),
         // Runs the built binary: depends on it so that `swift test` builds it first.
         .testTarget(
             name: "coclickTests",

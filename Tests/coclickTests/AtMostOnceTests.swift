@@ -110,9 +110,7 @@ import Testing
         await first.stop()
 
         // The same base URL, but a service that never saw that POST (as if it was lost on the way).
-        var configuration = SandboxConfiguration()
-        configuration.port = port
-        let second = try await SandboxServer.start(configuration)
+        let second = try await TestSandbox.start(configure: { $0.port = port })
         defer { Task { await second.stop() } }
         let direct = try await BinaryRun.coclickOffPool(["run", script], environment: Examples.environment(home, second))
         #expect(direct.status == 1, "\(direct.summary)")
