@@ -71,6 +71,8 @@ let package = Package(
         .target(
             name: "CoClickSandbox",
             dependencies: [
+                // ISO8601Components and CivilCalendar: one date parser and calendar in the package.
+                "CoClickAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
