@@ -187,12 +187,15 @@ actor PendingFetches {
     private func launch(_ page: Int) { launched.insert(page) }
     private func cancel(_ page: Int) { cancelled.insert(page) }
 
-    func waitUntilLaunched(_ count: Int) async throws {
-        while launched.count < count { try await Task.sleep(for: .milliseconds(1)) }
+    /// Until `count` fetches are in flight (bounded: a broken window fails, never hangs the run).
+    nonisolated func waitUntilLaunched(_ count: Int) async throws {
+        let reached = await waitUntil { await self.launched.count >= count }
+        try #require(reached, "fewer than \(count) fetches launched")
     }
 
-    func waitUntilCancelled(_ count: Int) async throws {
-        while cancelled.count < count { try await Task.sleep(for: .milliseconds(1)) }
+    nonisolated func waitUntilCancelled(_ count: Int) async throws {
+        let reached = await waitUntil { await self.cancelled.count >= count }
+        try #require(reached, "fewer than \(count) fetches cancelled")
     }
 }
 
