@@ -77,6 +77,8 @@ let package = Package(
         .target(
             name: "CoClickSandbox",
             dependencies: [
+                // ISO8601Components and CivilCalendar: one date parser and calendar in the package.
+                "CoClickAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +90,9 @@ let package = Package(
             dependencies: [
                 "CLua", "CLuaSupport", "CLuaJSON", "CoClickAPI", "CoClickPOSIX",
                 .product(name: "CSV", package: "CSV.swift"),
-            ]
+            ],
+            // The Lua prelude (Prelude.swift), compiled into the binary as bytes.
+            resources: [.embedInCode("Prelude/prelude.lua")]
         ),
         // What lasts between runs: $XDG_STATE_HOME/coclick/state.db (SQLite, through GRDB).
         .target(
@@ -150,18 +154,22 @@ let package = Package(
         // scripts/bench: lists a 10,000-meeting sandbox through the client (release build).
         .executableTarget(name: "CoClickBench", dependencies: ["CoClickAPI", "CoClickSandbox"]),
 
-        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox"]),
+        // The tests' one sandbox harness: a sandbox started and stopped around a test, an
+        // injectable clock, waits for states.
+        .target(name: "CoClickSandboxTesting", dependencies: ["CoClickSandbox", "CoClickAPI"]),
+
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [
-                "CoClickSandbox",
+                "CoClickSandbox", "CoClickSandboxTesting",
                 // Raw HTTP against the sandbox, independent of the CoClickAPI client under test elsewhere.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
         .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
         .testTarget(name: "CoClickRunnerTests", dependencies: ["CoClickRunner", "CoClickConfig", "CoClickAPI"]),
@@ -169,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "coclickTests",
             dependencies: [
-                "coclick", "CoClickSandbox",
+                "coclick", "CoClickSandbox", "CoClickSandboxTesting",
                 // A webhook receiver for the digest example's test.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

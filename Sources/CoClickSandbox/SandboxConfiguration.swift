@@ -12,6 +12,9 @@ public struct SandboxConfiguration: Sendable {
     public var tokenTTL: Duration = .seconds(3600)
     /// Faults injected from the start; `SandboxServer.setFaults` replaces them.
     public var faults: FaultPlan = FaultPlan()
+    /// The sandbox's time (tokens' expiry, the seeded meetings' first day): the system's clock
+    /// unless a test injects one it moves.
+    public var clock = SandboxClock()
 
     public init() {}
 }

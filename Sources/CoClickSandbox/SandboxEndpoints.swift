@@ -22,12 +22,11 @@ final class SandboxEndpoints: Sendable {
                              presenters: seed.presenters, seed: configuration.seed)
         tokens = TokenIssuer(companyID: seed.companyID, seed: configuration.seed)
         defaultTokenTTL = configuration.tokenTTL
+        clock = configuration.clock
         self.stats = stats
     }
 
-    static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-    }
+    let clock: SandboxClock
 
     // MARK: POST /authenticate
 
@@ -42,7 +41,7 @@ final class SandboxEndpoints: Sendable {
             stats.withLock { $0.rejectedAuthentications += 1 }
             return .unauthorized
         }
-        let issued = tokens.issue(now: Self.nowMilliseconds(), ttl: tokenTTL ?? defaultTokenTTL)
+        let issued = tokens.issue(now: clock.nowMilliseconds, ttl: tokenTTL ?? defaultTokenTTL)
         stats.withLock { $0.authentications += 1 }
         return Reply(status: 200, json: .object([
             ("token", .string(issued.token)),
@@ -56,7 +55,7 @@ final class SandboxEndpoints: Sendable {
         guard let authorization else { return false }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-        return tokens.isValid(parts[1].trimmingSpaces(), now: Self.nowMilliseconds())
+        return tokens.isValid(parts[1].trimmingSpaces(), now: clock.nowMilliseconds)
     }
 
     // MARK: GET /meetings

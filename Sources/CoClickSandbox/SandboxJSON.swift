@@ -1,7 +1,11 @@
+import CoClickAPI
 import Foundation
 
 /// JSON as the sandbox writes it: objects keep their key order, so that responses read like
-/// the documentation's examples. Request bodies are decoded into it too (keys then sorted).
+/// the documentation's examples. Request bodies are parsed by the API core's `JSONParser` and
+/// converted (keys then sorted). Not Codable structs: Foundation's `JSONEncoder` on Linux
+/// writes an object's keys in no fixed order (only `.sortedKeys` fixes one, the alphabet's),
+/// and the free-form `custom_data` and cookies need a value type anyway.
 indirect enum SandboxJSON: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -81,47 +85,22 @@ indirect enum SandboxJSON: Sendable, Equatable {
     }
 }
 
-extension SandboxJSON: Decodable {
-    /// Decodes any JSON. JSONDecoder keeps booleans and numbers apart, unlike JSONSerialization
-    /// on Linux. Nesting is bounded by `SandboxJSON.parse`'s size limit and JSONDecoder's own depth limit.
-    init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [SandboxJSON] = []
-            while !array.isAtEnd { items.append(try array.decode(SandboxJSON.self)) }
-            self = .array(items)
-            return
-        }
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var pairs: [(String, SandboxJSON)] = []
-            for key in object.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                pairs.append((key.stringValue, try object.decode(SandboxJSON.self, forKey: key)))
-            }
-            self = .object(pairs)
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            self = .null
-        } else if let value = try? single.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? single.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? single.decode(Double.self) {
-            self = .number(value)
-        } else {
-            self = .string(try single.decode(String.self))
-        }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    /// Parses a request body; nil when it is not JSON.
+extension SandboxJSON {
+    /// Parses a request body with the API core's parser (`JSONValue.parse`: strict, linear,
+    /// depth bounded; integers kept as integers); object keys sorted. Nil when it is not JSON.
     static func parse(_ bytes: [UInt8]) -> SandboxJSON? {
-        try? JSONDecoder().decode(SandboxJSON.self, from: Data(bytes))
+        (try? JSONValue.parse(Data(bytes))).map(SandboxJSON.init)
+    }
+
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .integer(let value): self = .integer(value)
+        case .number(let value): self = .number(value)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .array(items.map(SandboxJSON.init))
+        case .object(let fields): self = .object(fields.sorted { $0.key < $1.key }.map { ($0.key, SandboxJSON($0.value)) })
+        }
     }
 }

@@ -32,6 +32,7 @@ struct SandboxResponder: HTTPResponder {
         endpoints.stats.withLock { stats in
             stats.requests += 1
             stats.requestsInFlight += 1
+            stats.mostRequestsInFlight = max(stats.mostRequestsInFlight, stats.requestsInFlight)
             if isList {
                 stats.listsInFlight += 1
                 stats.mostListsInFlight = max(stats.mostListsInFlight, stats.listsInFlight)

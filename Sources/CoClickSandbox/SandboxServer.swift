@@ -42,7 +42,7 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
 
     /// Binds, starts serving, and returns once the server accepts connections.
     public static func start(_ configuration: SandboxConfiguration) async throws -> SandboxServer {
-        let now = SandboxEndpoints.nowMilliseconds()
+        let now = configuration.clock.nowMilliseconds
         let dayStart = ISODate.floorDiv(now, ISODate.secondsPerDay * 1000) * ISODate.secondsPerDay
         let stats = Locked(SandboxStats())
         let endpoints = SandboxEndpoints(configuration: configuration, dayStart: dayStart, stats: stats)

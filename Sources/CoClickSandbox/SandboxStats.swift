@@ -20,14 +20,15 @@ public struct SandboxStats: Sendable, Equatable, CustomStringConvertible {
     /// how a client's paging window looks from the server.
     public var listsInFlight = 0
     public var mostListsInFlight = 0
-    /// Requests being answered now (any route).
+    /// Requests being answered now (any route), and the most at once.
     public var requestsInFlight = 0
+    public var mostRequestsInFlight = 0
 
     public init() {}
 
     public var description: String {
         "requests=\(requests) writes=\(writes) authentications=\(authentications) rejected=\(rejectedAuthentications) "
             + "unauthorized=\(unauthorized) created=\(meetingsCreated) invalid=\(validationFailures) faults=\(faultsInjected) "
-            + "most_lists_in_flight=\(mostListsInFlight)"
+            + "most_lists_in_flight=\(mostListsInFlight) most_in_flight=\(mostRequestsInFlight)"
     }
 }

@@ -1,5 +1,6 @@
 import CoClickAPI
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 @testable import CoClickAPI
@@ -13,13 +14,33 @@ struct PagingWindowTests {
     }
 
     /// Waits until the sandbox serves no list request, for at most `bound`: a state, not a time.
-    static func waitUntilNoListInFlight(_ server: SandboxServer, bound: Duration = .seconds(30)) async throws -> Bool {
-        let end = ContinuousClock.now + bound
-        while server.stats.listsInFlight > 0 {
-            if ContinuousClock.now > end { return false }
-            try await Task.sleep(for: .milliseconds(5))
+    static func waitUntilNoListInFlight(_ server: SandboxServer, bound: Duration = .seconds(30)) async -> Bool {
+        await waitUntil(bound: bound) { server.stats.listsInFlight == 0 }
+    }
+
+    /// The read-ahead: while the caller holds page 1, the next pages are requested without
+    /// its asking: one with `concurrency: 1`, two at once with a wider window (it doubles
+    /// after a full page); while it holds page 2, four. Waited for as states (requests counted
+    /// by the sandbox), so only a missing read-ahead fails it.
+    @Test(arguments: [1, 8])
+    func pagesAreRequestedWhileTheCallerHoldsOne(concurrency: Int) async throws {
+        try await withSandbox(meetings: 200) { server in
+            try await TestClient(server).run { client in
+                let pages = client.meetingPages(per: 10, concurrency: concurrency).makeAsyncIterator()
+                let first = try #require(try await pages.next())
+                #expect(first.count == 10)
+                let ahead = concurrency == 1 ? 1 : 2
+                #expect(await waitUntil { Self.listRequests(server) == 1 + ahead }, "\(server.stats)")
+                #expect(pages.window == min(2, concurrency))
+                _ = try #require(try await pages.next())
+                let further = concurrency == 1 ? 1 : 4
+                #expect(await waitUntil { Self.listRequests(server) == 2 + further }, "\(server.stats)")
+                var count = 20
+                while let page = try await pages.next() { count += page.count }
+                #expect(count == 200)
+                if concurrency == 1 { #expect(server.stats.mostListsInFlight == 1, "\(server.stats)") }
+            }
         }
-        return true
     }
 
     @Test func pagesComeInOrderWithSeveralInFlight() async throws {
@@ -47,7 +68,7 @@ struct PagingWindowTests {
                 var count = 0
                 for try await _ in client.meetings(per: 10) { count += 1 }
                 #expect(count == 205)
-                #expect(try await Self.waitUntilNoListInFlight(server))
+                #expect(await Self.waitUntilNoListInFlight(server))
                 let requests = Self.listRequests(server)
                 #expect(requests >= 21 && requests <= 28, "\(server.stats)")
             }
@@ -60,7 +81,7 @@ struct PagingWindowTests {
                 var ids: [String] = []
                 for try await m in client.meetings(per: 10, limit: 35) { ids.append(m.id) }
                 #expect(ids.count == 35)
-                #expect(try await Self.waitUntilNoListInFlight(server))
+                #expect(await Self.waitUntilNoListInFlight(server))
                 #expect(Self.listRequests(server) == 4, "\(server.stats)")
                 var first: [String] = []
                 for try await m in client.meetings(per: 10, limit: 35, concurrency: 1) { first.append(m.id) }
@@ -166,12 +187,15 @@ actor PendingFetches {
     private func launch(_ page: Int) { launched.insert(page) }
     private func cancel(_ page: Int) { cancelled.insert(page) }
 
-    func waitUntilLaunched(_ count: Int) async throws {
-        while launched.count < count { try await Task.sleep(for: .milliseconds(1)) }
+    /// Until `count` fetches are in flight (bounded: a broken window fails, never hangs the run).
+    nonisolated func waitUntilLaunched(_ count: Int) async throws {
+        let reached = await waitUntil { await self.launched.count >= count }
+        try #require(reached, "fewer than \(count) fetches launched")
     }
 
-    func waitUntilCancelled(_ count: Int) async throws {
-        while cancelled.count < count { try await Task.sleep(for: .milliseconds(1)) }
+    nonisolated func waitUntilCancelled(_ count: Int) async throws {
+        let reached = await waitUntil { await self.cancelled.count >= count }
+        try #require(reached, "fewer than \(count) fetches cancelled")
     }
 }
 

@@ -1,24 +1,7 @@
 import CoClickAPI
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
-
-/// Starts a sandbox, runs `body` with it, and stops it whatever happens.
-func withSandbox<T>(meetings: Int = 60, tokenTTL: Duration = .seconds(3600), faults: String = "",
-                    _ body: (SandboxServer) async throws -> T) async throws -> T {
-    var configuration = SandboxConfiguration()
-    configuration.meetingCount = meetings
-    configuration.tokenTTL = tokenTTL
-    configuration.faults = try FaultPlan(parsing: faults)
-    let server = try await SandboxServer.start(configuration)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
-}
 
 /// A client of `server` with tiny retry delays, recording its trace.
 final class TestClient: Sendable {
@@ -26,11 +9,7 @@ final class TestClient: Sendable {
     private let events = EventLog()
 
     init(_ server: SandboxServer, store: any TokenStore = MemoryTokenStore(), adjust: (inout CoClickConfiguration) -> Void = { _ in }) {
-        var configuration = CoClickConfiguration(baseURL: server.baseURL,
-                                                 credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey))
-        configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
-                                          retryAfterCap: .seconds(3))
-        configuration.requestTimeout = .seconds(10)
+        var configuration = TestSandbox.clientConfiguration(server)
         adjust(&configuration)
         let events = self.events
         client = CoClickClient(configuration: configuration, tokenStore: store, trace: { event in

@@ -150,10 +150,10 @@ final class PromptTypist: @unchecked Sendable {
             if !typed, shown.contains("Secret key: ") {
                                 afterPrompt(master)
                 typed = true
-            } else if typed, shown.hasSuffix("\n") || shown.hasSuffix("\r\n") {
-                usleep(100_000)
-                var more = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-                if poll(&more, 1, 50) <= 0 { break }
+            } else if typed, shown.hasSuffix("\n") {
+                // The prompt's closing newline, written as the read ends: everything the
+                // terminal showed (an echo of the key would come before it) is in.
+                break
             }
         }
     }

@@ -1,4 +1,5 @@
 import CoClickAPI
+import CoClickSandboxTesting
 import Testing
 @testable import CoClickLua
 
@@ -92,6 +93,38 @@ import Testing
             h.check { #expect(result[2] == .integer(21)) }  // 20 full pages and the empty one that ends the list
             let afterBreak = try #require(result[3]?.intValue)
             h.check { #expect(afterBreak >= 2 && afterBreak <= 3, "a loop broken on page 2 made \(afterBreak) list requests") }
+        }
+    }
+
+    /// The read-ahead, waited for as states: while the loop holds the first meeting of page 1
+    /// the sandbox receives the request for page 2 (concurrency=1) or for pages 2 and 3 (the
+    /// window doubles after a full page); at page 2's first, up to page 3, or pages 4 to 6.
+    /// Without the read-ahead `lists_reach` never sees those counts and returns false.
+    @Test(arguments: [1, 8])
+    func eachRequestsPagesWhileTheLoopHoldsOne(concurrency: Int) async throws {
+        try await withBindings(meetings: 200) { h in
+            let state = try h.makeState()
+            let server = h.server
+            state.register("lists_reach") { call in
+                let count = Int(try call.integer(1))
+                let reached = try call.blockingAwait {
+                    await waitUntil { server.stats.requests - server.stats.authentications == count }
+                }
+                call.push(reached)
+                return .values(1)
+            }
+            let (first, second) = concurrency == 1 ? (2, 3) : (3, 6)
+            let result = try run("""
+                local n, reached = 0, {}
+                for m in coclick.meetings.each{per = 10, concurrency = \(concurrency)} do
+                  n = n + 1
+                  if n == 1 then reached[1] = lists_reach(\(first)) end
+                  if n == 11 then reached[2] = lists_reach(\(second)) end
+                end
+                return n, reached[1], reached[2]
+                """, state)
+            h.check { #expect(result == [.integer(200), .bool(true), .bool(true)], "\(server.stats)") }
+            if concurrency == 1 { h.check { #expect(server.stats.mostListsInFlight == 1, "\(server.stats)") } }
         }
     }
 

@@ -1,5 +1,6 @@
 import CoClickAPI
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Synchronization
 @testable import CoClickLua
@@ -30,11 +31,7 @@ final class BindingsHarness: Sendable {
 
     init(server: SandboxServer) {
         self.server = server
-        var configuration = CoClickConfiguration(baseURL: server.baseURL,
-                                                 credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey))
-        configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
-                                          retryAfterCap: .seconds(3))
-        configuration.requestTimeout = .seconds(10)
+        let configuration = TestSandbox.clientConfiguration(server)
         let events = self.events
         client = CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), trace: { event in
             let now = ContinuousClock.now
@@ -83,10 +80,7 @@ final class BindingsHarness: Sendable {
 /// thread while requests run: never a concurrency pool thread), then stops everything.
 func withBindings<T: Sendable>(meetings: Int = 60, faults: String = "",
                                _ body: @escaping @Sendable (BindingsHarness) throws -> T) async throws -> T {
-    var configuration = SandboxConfiguration()
-    configuration.meetingCount = meetings
-    configuration.faults = try FaultPlan(parsing: faults)
-    let server = try await SandboxServer.start(configuration)
+    let server = try await TestSandbox.start(meetings: meetings, faults: faults)
     let harness = BindingsHarness(server: server)
     let result = await onLuaThread { try body(harness) }
     let checked = Result { try harness.runChecks() }

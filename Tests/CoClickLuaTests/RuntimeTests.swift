@@ -2,18 +2,40 @@ import Testing
 import Foundation
 import CLuaSupport
 import CoClickAPI
+import CoClickSandboxTesting
 @testable import CoClickLua
 
 /// A raw state pointer handed to another thread, which only calls the signal-safe
 /// `clua_request_interrupt` on it.
 struct StatePointer: @unchecked Sendable { let L: OpaquePointer }
 
-func interrupt(_ state: LuaState, after milliseconds: Int) {
+/// Requests an interrupt of `state` from another thread once `ready` is signalled: when the
+/// code to interrupt runs (a state, not a delay).
+func interrupt(_ state: LuaState, once ready: DispatchSemaphore) {
     let pointer = StatePointer(L: state.L)
     Thread.detachNewThread {
-        usleep(UInt32(milliseconds * 1000))
+        ready.wait()
         clua_request_interrupt(pointer.L)
     }
+}
+
+/// Requests an interrupt of `state` once `condition` holds (polled on a task of its own).
+func interrupt(_ state: LuaState, when condition: @escaping @Sendable () -> Bool) {
+    let pointer = StatePointer(L: state.L)
+    Task {
+        if await waitUntil(bound: .seconds(60), condition) { clua_request_interrupt(pointer.L) }
+    }
+}
+
+/// Registers `running()` in `state`, which the chunk calls once it is where an interrupt
+/// should find it; the interrupt is requested then.
+func interruptWhenRunning(_ state: LuaState) {
+    let running = DispatchSemaphore(value: 0)
+    state.register("running") { _ in
+        running.signal()
+        return .none
+    }
+    interrupt(state, once: running)
 }
 
 @Suite struct RuntimeTests {
@@ -22,6 +44,27 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
                 [.bool(true), .string("table"), .string("function")])
         #expect(try evalString("local cjson = require 'cjson' return cjson.encode({1, 2})") == "[1,2]")
         #expect(try eval("return package.path:find('/usr/share/lua/5.4/?.lua', 1, true) ~= nil") == [.bool(true)])
+    }
+
+    /// The prelude's .lua files: each compiles on its own (`loadfile`, as `lua5.4 -e` would), the
+    /// binary holds the file as it is, and its functions name the file and their real lines.
+    @Test func thePreludeIsLuaFilesThatNameThemselves() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/CoClickLua/Prelude").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".lua") }
+        #expect(files == ["prelude.lua"])
+        let state = try LuaState()
+        for file in files {
+            let path = folder.appendingPathComponent(file).path
+            setGlobal(state, "PATH", .string(path))
+            #expect(try eval("local f, err = loadfile(PATH) return type(f), err", state) == [.string("function"), .null])
+        }
+        let text = try String(contentsOfFile: folder.appendingPathComponent("prelude.lua").path, encoding: .utf8)
+        #expect(Prelude.source == text)
+        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix("function pp(") }) + 1
+        #expect(try eval("local i = debug.getinfo(pp, 'S') return i.short_src, i.linedefined", state)
+                == [.string("CoClickLua/Prelude/prelude.lua"), .integer(Int64(line))])
     }
 
     @Test func scriptFilesSkipAFirstHashLineAndGetArguments() throws {
@@ -62,22 +105,27 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
 
     @Test func interruptStopsAnEndlessLoop() throws {
         let state = try LuaState()
-        interrupt(state, after: 100)
-        let error = try #require(try evalError("while true do end", state))
+        interruptWhenRunning(state)
+        let error = try #require(try evalError("running() while true do end", state))
         #expect(error.kind == .interrupted)
         #expect(error.message.contains("interrupted!"))
         #expect(try eval("return 'still usable'", state) == [.string("still usable")])
     }
 
-    @Test func interruptCancelsABlockingAwait() async throws {
+    @Test(.timeLimit(.minutes(1))) func interruptCancelsABlockingAwait() async throws {
         try await onLuaThread {
             let state = try LuaState()
             final class Flag: @unchecked Sendable { var cancelled = false }
             let flag = Flag()
+            let waiting = DispatchSemaphore(value: 0)
             state.register("slow") { call in
-                _ = try call.blockingAwait {
-                    do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
-                    return 1
+                _ = try call.blockingAwait { () async throws -> Int in
+                    waiting.signal()
+                    // No element ever comes: the loop ends when the task is cancelled, which only
+                    // the interrupt does (the test's time limit guards against a hang).
+                    for await _ in AsyncStream<Never>(Never.self, { _ in }) {}
+                    flag.cancelled = Task.isCancelled
+                    throw CancellationError()
                 }
                 return .none
             }
@@ -90,10 +138,8 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
                 return .values(1)
             }
             #expect(try eval("return fast()", state) == [.integer(42)])
-            interrupt(state, after: 100)
-            let start = Date()
+            interrupt(state, once: waiting)
             let error = try #require(try evalError("slow()", state))
-            #expect(Date().timeIntervalSince(start) < 5)
             #expect(error.kind == .interrupted)
             #expect(error.message.contains("interrupted!"))
             #expect(flag.cancelled)

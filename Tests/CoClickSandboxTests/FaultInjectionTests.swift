@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOHTTP1
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
@@ -107,9 +108,7 @@ struct FaultInjectionTests {
     }
 
     @Test func hangNeverAnswersAndStopDoesNotWaitForIt() async throws {
-        var configuration = SandboxConfiguration()
-        configuration.faults = try FaultPlan(parsing: "hang=x2")
-        let server = try await SandboxServer.start(configuration)
+        let server = try await TestSandbox.start(faults: "hang=x2")
         let sandbox = Harness(server: server)
         let token = try await sandbox.token()
         // A client timeout ends the first hung request, and the second stays hung until stop().
@@ -117,11 +116,8 @@ struct FaultInjectionTests {
             try await sandbox.send(.GET, "/meetings", token: token, timeout: .milliseconds(300))
         }
         let pending = Task { try await sandbox.send(.GET, "/meetings", token: token, timeout: .seconds(60)) }
-        // Wait (bounded) for the second request to reach the server: the machine may be busy.
-        for _ in 0..<100 where server.stats.faultsInjected < 2 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(server.stats.faultsInjected == 2)
+        // Once the second request hangs at the server.
+        #expect(await waitUntil { server.stats.faultsInjected == 2 })
 
         let clock = ContinuousClock()
         let start = clock.now

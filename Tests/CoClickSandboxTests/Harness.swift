@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -29,16 +30,7 @@ struct Harness {
         _ configure: (inout SandboxConfiguration) throws -> Void = { _ in },
         _ body: (Harness) async throws -> Void
     ) async throws {
-        var configuration = SandboxConfiguration()
-        try configure(&configuration)
-        let server = try await SandboxServer.start(configuration)
-        do {
-            try await body(Harness(server: server))
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await withSandbox(configure: configure) { server in try await body(Harness(server: server)) }
     }
 
     func send(

@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 

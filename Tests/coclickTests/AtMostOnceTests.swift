@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
@@ -32,9 +33,9 @@ import Testing
 
         let first = try RunningBinary(["run", Examples.path("bulk-create.lua"), file], environment: environment)
         // Three rows created: the fourth POST, already on its way, is served and never answered.
-        #expect(await RunningBinary.waitAsync { server.stats.meetingsCreated - before >= 3 }, "\(first.stderr)")
+        #expect(await waitUntil { server.stats.meetingsCreated - before >= 3 }, "\(first.stderr)")
         server.setFaults(try FaultPlan(parsing: "latency=300ms,hang=x1"))
-        #expect(await RunningBinary.waitAsync { server.stats.meetingsCreated - before == 4 }, "\(first.stderr)")
+        #expect(await waitUntil { server.stats.meetingsCreated - before == 4 }, "\(first.stderr)")
         first.kill(SIGKILL)
         #expect(await first.finishOffPool() == 128 + SIGKILL)
         #expect(first.stdout.split(separator: "\n").count == 3, "\(first.stdout)")
@@ -109,9 +110,7 @@ import Testing
         await first.stop()
 
         // The same base URL, but a service that never saw that POST (as if it was lost on the way).
-        var configuration = SandboxConfiguration()
-        configuration.port = port
-        let second = try await SandboxServer.start(configuration)
+        let second = try await TestSandbox.start(configure: { $0.port = port })
         defer { Task { await second.stop() } }
         let direct = try await BinaryRun.coclickOffPool(["run", script], environment: Examples.environment(home, second))
         #expect(direct.status == 1, "\(direct.summary)")

@@ -1,3 +1,4 @@
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
@@ -85,20 +86,20 @@ import Testing
     /// --timeout covers secret_key_command, and the command's whole process group is killed:
     /// for a script and for `auth status`.
     @Test(arguments: [["eval", "return 1"], ["auth", "status"]])
-    func timeoutEndsASlowSecretKeyCommandAndItsGroup(command: [String]) throws {
+    func timeoutEndsASlowSecretKeyCommandAndItsGroup(command: [String]) async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--timeout", "1"] + command, environment: home.environment())
+        let run = try await BinaryRun.coclickOffPool(["--timeout", "1"] + command, environment: home.environment())
         #expect(run.status == 124, "\(run.summary)")
         #expect(run.stderr.contains("timed out"), "\(run.summary)")
-        let pid = try Self.pid(in: pidFile)
-        #expect(Self.waitUntilGone(pid), "the command's sleep (pid \(pid)) outlived the run")
+        let pid = try await Self.pid(in: pidFile)
+        #expect(await Self.waitUntilGone(pid), "the command's sleep (pid \(pid)) outlived the run")
     }
 
     /// SIGTERM while secret_key_command runs: exit 143, its group killed too.
-    @Test func sigtermEndsASlowSecretKeyCommandAndItsGroup() throws {
+    @Test func sigtermEndsASlowSecretKeyCommandAndItsGroup() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let (home, _) = try home(command: "exec 2>/dev/null; sleep 1000 & echo $! > \(pidFile); wait")
@@ -112,44 +113,41 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait for the state: the command has started its sleep.
-        let pid = try Self.pid(in: pidFile, waiting: true)
+        let pid = try await Self.pid(in: pidFile, waiting: true)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
-        #expect(Self.waitUntilGone(pid), "the command's sleep (pid \(pid)) outlived the run")
+        #expect(await Self.waitUntilGone(pid), "the command's sleep (pid \(pid)) outlived the run")
     }
 
     /// A command that leaves a job in the background (holding its output pipe) does not hold
     /// the run up, and the job goes with the command's group.
-    @Test func aBackgroundJobOfTheCommandIsKilled() throws {
+    @Test func aBackgroundJobOfTheCommandIsKilled() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-sleep-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let (home, _) = try home(command: "sleep 1000 2>/dev/null & echo $! > \(pidFile); echo the-key")
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--timeout", "20", "eval", "return 1"], environment: home.environment())
+        let run = try await BinaryRun.coclickOffPool(["--timeout", "20", "eval", "return 1"], environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
-        let pid = try Self.pid(in: pidFile)
-        #expect(Self.waitUntilGone(pid), "the command's background sleep (pid \(pid)) outlived it")
+        let pid = try await Self.pid(in: pidFile)
+        #expect(await Self.waitUntilGone(pid), "the command's background sleep (pid \(pid)) outlived it")
     }
 
-    static func pid(in file: String, waiting: Bool = false) throws -> pid_t {
-        var text: String?
-        for _ in 0..<(waiting ? 2000 : 1) {
-            text = try? String(contentsOfFile: file, encoding: .utf8)
-            if let text, text.hasSuffix("\n") { break }
-            usleep(10_000)
-        }
+    /// The pid the command wrote to `file` (once it has written it whole, when `waiting`).
+    static func pid(in file: String, waiting: Bool = false) async throws -> pid_t {
+        let written = { (try? String(contentsOfFile: file, encoding: .utf8))?.hasSuffix("\n") == true }
+        if waiting { _ = await waitUntil(bound: .seconds(20), written) }
+        let text = try? String(contentsOfFile: file, encoding: .utf8)
         return try #require(text.flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
     }
 
     /// True once `pid` is gone (or a zombie, which holds nothing), within a generous bound.
-    static func waitUntilGone(_ pid: pid_t) -> Bool {
-        for _ in 0..<1000 {
+    static func waitUntilGone(_ pid: pid_t) async -> Bool {
+        await waitUntil(bound: .seconds(10)) {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
             // "pid (comm) S ...": the state follows the last ')'.
-            if let close = stat.lastIndex(of: ")"), stat[close...].dropFirst(2).first == "Z" { return true }
-            usleep(10_000)
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            return stat[close...].dropFirst(2).first == "Z"
         }
-        return false
     }
 }

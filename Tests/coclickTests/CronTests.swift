@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
@@ -28,15 +29,15 @@ import Testing
         #expect(server.stats.unauthorized == 0, "\(server.stats)")
     }
 
-    @Test func silentServerIsFiveWithinTheRequestTimeout() throws {
+    @Test func silentServerIsFiveWithinTheRequestTimeout() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let sandbox = try SandboxProcess(arguments: ["--faults", "hang=1"], environment: home.environment())
-        defer { sandbox.stop() }
+        let server = try await TestSandbox.start(faults: "hang=1")
+        defer { Task { await server.stop() } }
         let started = ContinuousClock.now
-        let run = try BinaryRun.coclick(["eval", "return #coclick.meetings.all{}"],
-                                        environment: home.environment(sandbox.variables.merging(["COCLICK_REQUEST_TIMEOUT": "0.5"]) { _, new in new }),
-                                        timeout: .seconds(60))
+        let run = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.all{}"],
+                                                     environment: Examples.environment(home, server, ["COCLICK_REQUEST_TIMEOUT": "0.5"]),
+                                                     timeout: .seconds(60))
         let elapsed = ContinuousClock.now - started
         #expect(!run.timedOut)
         #expect(run.status == 5, "\(run.summary)")
@@ -47,14 +48,14 @@ import Testing
         #expect(elapsed < .seconds(45), "\(elapsed)")
     }
 
-    @Test func silentServerUnderTimeoutIsOneHundredTwentyFour() throws {
+    @Test func silentServerUnderTimeoutIsOneHundredTwentyFour() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let sandbox = try SandboxProcess(arguments: ["--faults", "hang=1"], environment: home.environment())
-        defer { sandbox.stop() }
+        let server = try await TestSandbox.start(faults: "hang=1")
+        defer { Task { await server.stop() } }
         let started = ContinuousClock.now
-        let run = try BinaryRun.coclick(["--timeout", "2", "eval", "return #coclick.meetings.all{}"],
-                                        environment: home.environment(sandbox.variables), timeout: .seconds(60))
+        let run = try await BinaryRun.coclickOffPool(["--timeout", "2", "eval", "return #coclick.meetings.all{}"],
+                                                     environment: Examples.environment(home, server), timeout: .seconds(60))
         let elapsed = ContinuousClock.now - started
         #expect(!run.timedOut)
         #expect(run.status == 124, "\(run.summary)")

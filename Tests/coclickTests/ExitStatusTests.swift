@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -96,14 +97,14 @@ import Glibc
         #expect(run.stderr.hasPrefix("coclick: "), "\(run.summary)")
     }
 
-    @Test func failingServerIsFive() throws {
+    @Test func failingServerIsFive() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        // A sandbox process answering 503 to every meeting request.
-        let sandbox = try SandboxProcess(arguments: ["--faults", "503=1"], environment: home.environment())
-        defer { sandbox.stop() }
-        let run = try BinaryRun.coclick(["eval", "return #coclick.meetings.all{}"],
-                                        environment: home.environment(sandbox.variables), timeout: .seconds(120))
+        // A sandbox answering 503 to every meeting request.
+        let server = try await TestSandbox.start(faults: "503=1")
+        defer { Task { await server.stop() } }
+        let run = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.all{}"],
+                                                     environment: Examples.environment(home, server), timeout: .seconds(120))
         #expect(run.status == 5, "\(run.summary)")
         #expect(run.stderr.contains("503"), "\(run.summary)")
     }

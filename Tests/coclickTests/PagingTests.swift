@@ -1,18 +1,22 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
 /// `--max-concurrency` as a user passes it: the window of list requests the sandbox sees.
 @Suite struct PagingTests {
     static let listing = "local n = 0 for m in coclick.meetings.each{per = 5} do n = n + 1 end return n"
+    /// `each` and `all` over every page.
+    static let listings = [listing, "return #coclick.meetings.all{per = 5}"]
 
-    @Test func maxConcurrencyOneKeepsOneListRequestInFlight() async throws {
+    @Test(arguments: listings)
+    func maxConcurrencyOneKeepsOneListRequestInFlight(listing: String) async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
         let server = try await TestSandbox.start(faults: "latency=20ms")
         defer { Task { await server.stop() } }
         let expected = try await TestSandbox.meetingCount(server)
-        let run = try await BinaryRun.coclickOffPool(["--max-concurrency", "1", "eval", Self.listing],
+        let run = try await BinaryRun.coclickOffPool(["--max-concurrency", "1", "eval", listing],
                                         environment: Examples.environment(home, server))
         #expect(run.status == 0 && run.stdout == "\(expected)\n", "\(run.summary)")
         #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
@@ -35,13 +39,14 @@ import Testing
         #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
     }
 
-    @Test func byDefaultSeveralListRequestsAreInFlight() async throws {
+    @Test(arguments: listings)
+    func byDefaultSeveralListRequestsAreInFlight(listing: String) async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
         let server = try await TestSandbox.start(faults: "latency=20ms")
         defer { Task { await server.stop() } }
         let expected = try await TestSandbox.meetingCount(server)
-        let run = try await BinaryRun.coclickOffPool(["eval", Self.listing], environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(["eval", listing], environment: Examples.environment(home, server))
         #expect(run.status == 0 && run.stdout == "\(expected)\n", "\(run.summary)")
         #expect(server.stats.mostListsInFlight > 1, "\(server.stats)")
     }

@@ -1,4 +1,5 @@
 import CoClickSandbox
+import CoClickSandboxTesting
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
 
         let holder = try RunningBinary(["--lock", "nightly.digest", "eval", "print('holding'); io.stdout:flush(); io.read('a'); return 'done'"],
                                        environment: environment)
-        #expect(RunningBinary.wait { holder.stdout.contains("holding") }, "\(holder.stderr)")
+        #expect(holder.waitForOutput { stdout, _ in stdout.contains("holding") }, "\(holder.stderr)")
 
         let second = try BinaryRun.coclick(["--lock", "nightly.digest", "eval", "print('ran'); return 1"], environment: environment)
         #expect(second.status == 75, "\(second.summary)")
@@ -48,7 +49,7 @@ import Testing
         let environment = home.environment()
         let holder = try RunningBinary(["--lock", "job", "eval", "print('holding'); io.stdout:flush(); io.read('a')"],
                                        environment: environment)
-        #expect(RunningBinary.wait { holder.stdout.contains("holding") }, "\(holder.stderr)")
+        #expect(holder.waitForOutput { stdout, _ in stdout.contains("holding") }, "\(holder.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.cacheHome.path + "/coclick/locks/job.lock"))
         holder.kill(SIGKILL)
         #expect(holder.finish() == 128 + SIGKILL)

@@ -8,9 +8,11 @@ import Glibc
 final class RunningBinary: @unchecked Sendable {
     let process = Process()
     private let input = Pipe()
-    private let lock = NSLock()
+    /// Guards the text read so far; signalled at each read and at each stream's end.
+    private let lock = NSCondition()
     private var outputText = ""
     private var errorText = ""
+    private var streamsOpen = 2
     private let drained = DispatchGroup()
 
     init(_ arguments: [String], environment: [String: String]) throws {
@@ -31,7 +33,12 @@ final class RunningBinary: @unchecked Sendable {
                     if data.isEmpty { break }
                     lock.withLock {
                         if isOutput { outputText += String(decoding: data, as: UTF8.self) } else { errorText += String(decoding: data, as: UTF8.self) }
+                        lock.broadcast()
                     }
+                }
+                lock.withLock {
+                    streamsOpen -= 1
+                    lock.broadcast()
                 }
                 drained.leave()
             }
@@ -42,25 +49,17 @@ final class RunningBinary: @unchecked Sendable {
     var stdout: String { lock.withLock { outputText } }
     var stderr: String { lock.withLock { errorText } }
 
-    /// Waits until `condition` holds (polled), at most `bound`; false if it never did.
-    static func wait(until condition: () -> Bool, bound: Duration = .seconds(60)) -> Bool {
-        let deadline = ContinuousClock.now + bound
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
+    /// Waits until `condition` holds of what the process has written (standard output and
+    /// error), checked each time it writes: a state, not a time. False if it never held, the
+    /// process having closed both streams or `bound` having passed.
+    func waitForOutput(bound: Duration = .seconds(60), until condition: (_ stdout: String, _ stderr: String) -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: Double(bound.components.seconds))
+        return lock.withLock {
+            while !condition(outputText, errorText) {
+                if streamsOpen == 0 || !lock.wait(until: deadline) { return condition(outputText, errorText) }
+            }
+            return true
         }
-        return condition()
-    }
-
-    /// `wait(until:bound:)` for async tests: polls without blocking a concurrency pool thread,
-    /// which an in-process sandbox needs to answer.
-    static func waitAsync(until condition: () -> Bool, bound: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now + bound
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
     }
 
     /// `finish(bound:)` on a thread of its own, for async tests.
