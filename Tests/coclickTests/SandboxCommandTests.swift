@@ -85,7 +85,7 @@ import Glibc
         let home = try IsolatedHome()
         defer { home.remove() }
         let sandbox = try RunningBinary(["sandbox", "--port", "0"], environment: home.environment())
-        let listening = RunningBinary.wait(until: { sandbox.stdout.contains("export COCLICK_SECRET_KEY=") })
+        let listening = sandbox.waitForOutput { stdout, _ in stdout.contains("export COCLICK_SECRET_KEY=") }
         #expect(listening, "no banner: \(sandbox.stderr)")
         sandbox.kill(signal)
         let status = sandbox.finish(bound: .seconds(30))
