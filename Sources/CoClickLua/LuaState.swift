@@ -13,16 +13,22 @@ public final class LuaState {
         public var quiet: Bool
         /// Where `log.*` lines go; standard error when nil.
         public var logSink: ((String) -> Void)?
+        /// The width of the terminal on standard output (nil: not a terminal), measured by the
+        /// host when `pp` renders; when nil itself, `pp` uses `COLUMNS` or 160.
+        public var terminalColumns: (() -> Int?)?
 
-        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil) {
+        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil,
+                    terminalColumns: (() -> Int?)? = nil) {
             self.maxMemoryBytes = maxMemoryBytes
             self.quiet = quiet
             self.logSink = logSink
+            self.terminalColumns = terminalColumns
         }
     }
 
-    /// The raw state, for code that needs the C API (only non-raising calls from Swift).
-    public let L: OpaquePointer
+    /// The raw state, for CoClickLua's code that needs the C API (only non-raising calls from
+    /// Swift); the hosts use the methods of this class and `LuaInterruptHandle`.
+    let L: OpaquePointer
     public var configuration: Configuration
     /// Trampoline slots taken by `register`, given back once the state is closed.
     private var slots: [Int32] = []
@@ -48,8 +54,8 @@ public final class LuaState {
         for slot in slots { clua_slot_release(slot) }
     }
 
-    /// A stack view for pushing and reading values from the host.
-    public var stack: LuaCall { LuaCall(L) }
+    /// The stack, for CoClickLua's own code (the hosts never handle it: see LuaState+Host.swift).
+    var stack: LuaCall { LuaCall(L) }
 
     /// The Lua heap in bytes, as the allocator counts it.
     public var memoryInUse: Int { Int(clua_runtime_of(L).pointee.used) }
@@ -72,6 +78,14 @@ public final class LuaState {
     /// frame fewer than a closure: for bindings that capture nothing.
     public func register(_ name: String, in table: String? = nil, function: LuaBindingFunction) {
         register(name, in: table, function, context: nil)
+    }
+
+    /// Registers a plain C function (a `lua_CFunction`, which may raise freely) as `table.name`.
+    public func register(_ name: String, in table: String? = nil, cFunction: lua_CFunction) {
+        pushTable(path: table)
+        clua_pushcfunction(L, cFunction)
+        stack.setField(-2, name)
+        stack.pop()
     }
 
     private func register(_ name: String, in table: String?, _ function: clua_binding_fn, context: UnsafeMutableRawPointer?) {
@@ -97,7 +111,7 @@ public final class LuaState {
 
     /// Pushes the table at a dotted global path, creating the missing tables (`nil`: globals).
     /// A non-table value in the way is replaced.
-    public func pushTable(path: String?) {
+    func pushTable(path: String?) {
         let s = stack
         clua_pushglobaltable(L)
         guard let path, !path.isEmpty else { return }

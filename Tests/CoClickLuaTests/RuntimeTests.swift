@@ -1,18 +1,14 @@
 import Testing
 import Foundation
-import CLuaSupport
 import CoClickAPI
 @testable import CoClickLua
 
-/// A raw state pointer handed to another thread, which only calls the signal-safe
-/// `clua_request_interrupt` on it.
-struct StatePointer: @unchecked Sendable { let L: OpaquePointer }
-
+/// Interrupts `state` from another thread (through its handle, as the run guard does).
 func interrupt(_ state: LuaState, after milliseconds: Int) {
-    let pointer = StatePointer(L: state.L)
+    let handle = state.interruptHandle
     Thread.detachNewThread {
         usleep(UInt32(milliseconds * 1000))
-        clua_request_interrupt(pointer.L)
+        handle.request()
     }
 }
 

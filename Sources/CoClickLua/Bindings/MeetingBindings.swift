@@ -211,8 +211,7 @@ struct MeetingBindings {
         case .nil: return nil
         case .string: return call.stringValue(-1)
         case .number:
-            let epoch = lua_tonumberx(call.L, -1, nil)
-            guard let text = LuaTime.format(epoch, utc: false) else {
+            guard let epoch = call.numberValue(-1), let text = LuaTime.format(epoch, utc: false) else {
                 throw LuaArgumentError(argument: t, message: "field 'starts_at': epoch seconds out of range")
             }
             return text
