@@ -110,10 +110,10 @@ extension LuaCall {
     private func marker(_ index: Int32) -> Marker {
         guard lua_getmetatable(L, index) != 0 else { return .none }
         defer { pop(2) }
-        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
+        _ = lua54_getmetatable_named(L, CLJSON_ARRAY_MT)
         if lua_rawequal(L, -1, -2) != 0 { return .array }
         pop()
-        _ = clua_getmetatable_named(L, CLJSON_OBJECT_MT)
+        _ = lua54_getmetatable_named(L, CLJSON_OBJECT_MT)
         return lua_rawequal(L, -1, -2) != 0 ? .object : .none
     }
 

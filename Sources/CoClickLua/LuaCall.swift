@@ -51,7 +51,7 @@ public struct LuaCall {
     @inline(__always) var top: Int32 { lua_gettop(L) }
     @inline(__always) public var argumentCount: Int32 { lua_gettop(L) }
     @inline(__always) public func type(_ index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
-    @inline(__always) public func pop(_ n: Int32 = 1) { clua_pop(L, n) }
+    @inline(__always) public func pop(_ n: Int32 = 1) { lua54_pop(L, n) }
     @inline(__always) func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
     /// Drops everything above `top` (a negative `top` counts from the top, as `lua_settop`).
     @inline(__always) func setTop(_ top: Int32) { lua_settop(L, top) }
@@ -244,7 +244,7 @@ public struct LuaCall {
 
     /// Marks the table on top as a JSON array (so that, empty, it encodes as `[]`).
     public func markArray() {
-        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
+        _ = lua54_getmetatable_named(L, CLJSON_ARRAY_MT)
         lua_setmetatable(L, -2)
     }
 

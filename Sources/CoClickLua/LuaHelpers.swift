@@ -28,7 +28,7 @@ extension LuaState {
 
         // coclick, also as require "coclick".
         pushTable(path: "coclick")
-        lua_getfield(L, CLUA_REGISTRYINDEX, LUA_LOADED_TABLE)
+        lua_getfield(L, LUA54_REGISTRYINDEX, LUA_LOADED_TABLE)
         lua_pushvalue(L, -2)
         s.setField(-2, "coclick")
         s.pop(2)
@@ -50,7 +50,7 @@ extension LuaState {
         for (name, key) in [("register_render", LuaHelpers.renderKey), ("register_output", ResultOutput.outputKey)] {
             s.push(function: { call in
                 call.setTop(1)
-                lua_setfield(call.L, CLUA_REGISTRYINDEX, key)
+                lua_setfield(call.L, LUA54_REGISTRYINDEX, key)
                 return .none
             })
             s.setField(-2, name)

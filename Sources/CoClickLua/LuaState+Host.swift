@@ -49,7 +49,7 @@ extension LuaState {
         let rendered = (0..<count).map { render(base + 1 + $0, options: options) }
         if count > 0, let global {
             let s = stack
-            clua_pushglobaltable(L)
+            lua54_pushglobaltable(L)
             lua_pushvalue(L, base + 1)
             s.setField(-2, global)
             s.pop()

@@ -83,7 +83,7 @@ public final class LuaState {
     /// Registers a plain C function (a `lua_CFunction`, which may raise freely) as `table.name`.
     public func register(_ name: String, in table: String? = nil, cFunction: lua_CFunction) {
         pushTable(path: table)
-        clua_pushcfunction(L, cFunction)
+        lua54_pushcfunction(L, cFunction)
         stack.setField(-2, name)
         stack.pop()
     }
@@ -113,7 +113,7 @@ public final class LuaState {
     /// A non-table value in the way is replaced.
     func pushTable(path: String?) {
         let s = stack
-        clua_pushglobaltable(L)
+        lua54_pushglobaltable(L)
         guard let path, !path.isEmpty else { return }
         for part in path.split(separator: ".") {
             let key = String(part)
@@ -152,15 +152,15 @@ public final class LuaState {
     /// Calls the function below its `arguments` on the stack with the traceback message handler;
     /// returns the number of results left on the stack.
     @discardableResult
-    public func call(arguments: Int32 = 0, results: Int32 = CLUA_MULTRET) throws -> Int32 {
+    public func call(arguments: Int32 = 0, results: Int32 = LUA54_MULTRET) throws -> Int32 {
         let base = lua_gettop(L) - arguments - 1
-        clua_pushcfunction(L, clua_msghandler)
+        lua54_pushcfunction(L, clua_msghandler)
         lua_rotate(L, base + 1, 1)  // handler below the function
         lua_pushnil(L)
-        lua_setfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        lua_setfield(L, LUA54_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
         let status = clua_pcall(L, arguments, results, base + 1)
         lua_rotate(L, base + 1, -1)
-        clua_pop(L, 1)  // the handler
+        lua54_pop(L, 1)  // the handler
         if status != LUA_OK { throw popError(status: status) }
         return lua_gettop(L) - base
     }
@@ -236,7 +236,7 @@ public final class LuaState {
         let message = s.describe(-1)
         var fields: [String: JSONValue]?
         if s.type(-1) == .table, case .object(let object)? = try? s.toJSON(-1) { fields = object }
-        lua_getfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        lua_getfield(L, LUA54_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
         defer { s.pop() }
         var traceback = s.stringValue(-1)
         if let text = traceback, let range = text.range(of: "stack traceback:\n") {
@@ -265,7 +265,7 @@ public final class LuaState {
         let i = lua_absindex(L, index)
         // A chunk's many results may have used up the free stack slots.
         guard s.ensureStack(8) else { return s.type(i).name }
-        lua_getfield(L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
+        lua_getfield(L, LUA54_REGISTRYINDEX, LuaHelpers.renderKey)
         lua_pushvalue(L, i)
         if let options {
             s.newTable(fieldCount: 3)

@@ -24,7 +24,7 @@ extension LuaCall {
     /// `pushRawPath` with names and integer keys (`page[1].custom_data`: `page`, 1, `custom_data`).
     @discardableResult
     public func pushRawPath(keys: [RawKey], followIndexTables: Bool = false) -> LuaType {
-        clua_pushglobaltable(L)
+        lua54_pushglobaltable(L)
         for key in keys {
             guard rawFieldThroughIndexTables(-1, key, follow: followIndexTables) else {
                 pop()
