@@ -156,13 +156,14 @@ public struct LuaCall {
         try field(table, key, expected: "boolean") { type in type == .boolean ? boolean(-1) : nil }
     }
 
-    /// `table.key` as `read` makes it of the value pushed (given its type): nil when absent, an
-    /// error on argument `table` when `read` gives nil.
-    private func field<T>(_ table: Int32, _ key: String, expected: String, _ read: (LuaType) -> T?) throws -> T? {
+    /// `table.key` as `read` makes it of the value pushed (given its type; at index -1 while
+    /// `read` runs): nil when absent, an error on argument `table` when `read` gives nil:
+    /// `bad argument #1 to 'list' (field 'q': string expected, got number)`.
+    func field<T>(_ table: Int32, _ key: String, expected: String, _ read: (LuaType) throws -> T?) throws -> T? {
         let type = rawField(table, key)
         defer { pop() }
         if type == .nil { return nil }
-        guard let value = read(type) else { throw fieldError(table, key, expected: expected, got: type) }
+        guard let value = try read(type) else { throw fieldError(table, key, expected: expected, got: type) }
         return value
     }
 
