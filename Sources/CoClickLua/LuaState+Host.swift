@@ -18,7 +18,7 @@ public struct LuaInterruptHandle: @unchecked Sendable {
 extension LuaState {
     // MARK: Interrupts
 
-    /// The handle that interrupts this state from anywhere (see `requestInterrupt`).
+    /// The handle that interrupts this state from another thread or a signal handler.
     public var interruptHandle: LuaInterruptHandle { LuaInterruptHandle(L: L) }
 
     /// Takes a pending interrupt request, and the mark of one that fired: true when there was
