@@ -78,7 +78,7 @@ extension BindingDocs {
 
     /// The documented path whose value is the very value at `index` (compared with
     /// lua_rawequal, the values read raw from the globals): a function maps back to its doc.
-    public static func path(of index: Int32, in call: LuaCall) -> String? {
+    static func path(of index: Int32, in call: LuaCall) -> String? {
         let i = call.absolute(index)
         for path in all.map(\.path) + namespaces {
             let type = call.pushRawPath(path.split(separator: ".").map(String.init))
