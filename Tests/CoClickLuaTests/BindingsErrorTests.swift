@@ -109,7 +109,9 @@ import Testing
     @Test func interruptStopsAWaitingIterator() async throws {
         try await withBindings(meetings: 5, faults: "latency=5s") { h in
             let state = try h.makeState()
-            interrupt(state, after: 300)
+            // Once a page request waits on the server's latency.
+            let server = h.server
+            interrupt(state, when: { server.stats.requestsInFlight > 0 })
             let start = Date()
             do {
                 _ = try state.evaluate("for m in coclick.meetings.each{} do end")

@@ -3,13 +3,22 @@ import Foundation
 import CoClickAPI
 @testable import CoClickLua
 
-/// Interrupts `state` from another thread (through its handle, as the run guard does).
-func interrupt(_ state: LuaState, after milliseconds: Int) {
+/// Interrupts `state` from another thread (through its handle, as the run guard does) once
+/// `ready` holds: a state of the run polled for, never a wall-clock guess.
+func interrupt(_ state: LuaState, when ready: @escaping @Sendable () -> Bool) {
     let handle = state.interruptHandle
     Thread.detachNewThread {
-        usleep(UInt32(milliseconds * 1000))
+        while !ready() { usleep(1000) }
         handle.request()
     }
+}
+
+/// A flag a binding raises and another thread reads.
+final class Signal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.withLock { raised = true } }
+    var isRaised: Bool { lock.withLock { raised } }
 }
 
 @Suite struct RuntimeTests {
@@ -58,8 +67,13 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
 
     @Test func interruptStopsAnEndlessLoop() throws {
         let state = try LuaState()
-        interrupt(state, after: 100)
-        let error = try #require(try evalError("while true do end", state))
+        let looping = Signal()
+        state.register("looping") { _ in
+            looping.raise()
+            return .none
+        }
+        interrupt(state, when: { looping.isRaised })
+        let error = try #require(try evalError("looping() while true do end", state))
         #expect(error.kind == .interrupted)
         #expect(error.message.contains("interrupted!"))
         #expect(try eval("return 'still usable'", state) == [.string("still usable")])
@@ -70,8 +84,10 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
             let state = try LuaState()
             final class Flag: @unchecked Sendable { var cancelled = false }
             let flag = Flag()
+            let waiting = Signal()
             state.register("slow") { call in
                 _ = try call.blockingAwait {
+                    waiting.raise()
                     do { try await Task.sleep(for: .seconds(30)) } catch { flag.cancelled = true; throw error }
                     return 1
                 }
@@ -86,7 +102,7 @@ func interrupt(_ state: LuaState, after milliseconds: Int) {
                 return .values(1)
             }
             #expect(try eval("return fast()", state) == [.integer(42)])
-            interrupt(state, after: 100)
+            interrupt(state, when: { waiting.isRaised })
             let start = Date()
             let error = try #require(try evalError("slow()", state))
             #expect(Date().timeIntervalSince(start) < 5)
