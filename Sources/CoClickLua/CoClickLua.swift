@@ -23,5 +23,5 @@
 //   `--max-memory` cap the binding's caller gets "not enough memory" once the binding returns.
 // - Async work: `call.blockingAwait { try await client.meeting(id: id) }` blocks the Lua thread
 //   and gives up (cancelling the task) on Ctrl-C.
-// - JSON bridge (`call.push(json, nulls:)`, `call.toJSON(index)`) and json.encode/decode share
+// - JSON bridge (`call.push(json, nulls:)`, `call.json(index)`) and json.encode/decode share
 //   one set of rules, documented on `LuaNullPolicy`'s extension in LuaBridge.swift.

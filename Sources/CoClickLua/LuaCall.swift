@@ -51,12 +51,12 @@ public struct LuaCall {
     @inline(__always) var top: Int32 { lua_gettop(L) }
     @inline(__always) public var argumentCount: Int32 { lua_gettop(L) }
     @inline(__always) public func type(_ index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
-    @inline(__always) public func pop(_ n: Int32 = 1) { lua54_pop(L, n) }
+    @inline(__always) func pop(_ n: Int32 = 1) { lua54_pop(L, n) }
     @inline(__always) func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
     /// Drops everything above `top` (a negative `top` counts from the top, as `lua_settop`).
     @inline(__always) func setTop(_ top: Int32) { lua_settop(L, top) }
     /// Makes room for `n` more values; false if the stack cannot grow (never raises).
-    @inline(__always) public func ensureStack(_ n: Int32) -> Bool { lua_checkstack(L, n) != 0 }
+    @inline(__always) func ensureStack(_ n: Int32) -> Bool { lua_checkstack(L, n) != 0 }
     /// True once an allocation went over the `--max-memory` cap while this binding ran: the
     /// trampoline raises "not enough memory" when it returns, so a binding that builds a large
     /// value in a loop stops early instead of growing on.
@@ -194,7 +194,7 @@ public struct LuaCall {
     }
 
     /// `tostring(value)`, honouring `__tostring` and `__name` (run under a protected call).
-    public func describe(_ index: Int32) -> String {
+    func describe(_ index: Int32) -> String {
         let i = lua_absindex(L, index)
         if clua_safe_tostring(L, i) == LUA_OK {
             defer { pop() }
@@ -219,12 +219,12 @@ public struct LuaCall {
         }
     }
 
-    public func push(bytes: UnsafeRawBufferPointer) {
+    func push(bytes: UnsafeRawBufferPointer) {
         _ = lua_pushlstring(L, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
     }
 
     /// Pushes `json.null`.
-    @inline(__always) public func pushJSONNull() { lua_pushlightuserdata(L, cljson_null()) }
+    @inline(__always) func pushJSONNull() { lua_pushlightuserdata(L, cljson_null()) }
 
     @inline(__always) public func newTable(arrayCount: Int32 = 0, fieldCount: Int32 = 0) {
         lua_createtable(L, arrayCount, fieldCount)
@@ -244,7 +244,7 @@ public struct LuaCall {
     }
 
     /// Marks the table on top as a JSON array (so that, empty, it encodes as `[]`).
-    public func markArray() {
+    func markArray() {
         _ = lua54_getmetatable_named(L, CLJSON_ARRAY_MT)
         lua_setmetatable(L, -2)
     }
