@@ -111,7 +111,7 @@ let package = Package(
         // The interactive loop: line editing (libedit), completion, history, printing, the pager.
         .target(
             name: "CoClickREPL",
-            dependencies: ["CoClickPOSIX", "CoClickLua", "CLua", "CLuaSupport", "CEditLineShim"]
+            dependencies: ["CoClickPOSIX", "CoClickLua", "CEditLineShim"]
         ),
         // A run: the session (configuration, client, sandbox, Lua state), the run guard, exit
         // statuses, the unattended plumbing (lock, ping, report, state) and the auth, api,
@@ -119,12 +119,12 @@ let package = Package(
         .target(
             name: "CoClickRunner",
             dependencies: [
-                "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CLua", "CLuaSupport",
-                "CoClickAPI", "CoClickSandbox", "CoClickState",
+                "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CoClickAPI",
+                "CoClickSandbox", "CoClickState",
             ]
         ),
         // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.
-        .executableTarget(name: "CoClickLuaBench", dependencies: ["CoClickLua", "CLua", "CLuaSupport"]),
+        .executableTarget(name: "CoClickLuaBench", dependencies: ["CoClickLua", "CLuaSupport"]),
         .executableTarget(
             name: "coclick",
             dependencies: [
@@ -169,7 +169,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CLuaSupport", "CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
+        .testTarget(name: "CoClickLuaTests", dependencies: ["CoClickLua", "CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
         .testTarget(name: "CoClickConfigTests", dependencies: ["CoClickConfig"]),
         .testTarget(name: "CoClickREPLTests", dependencies: ["CoClickREPL", "CoClickLua", "CoClickAPI"]),
         .testTarget(name: "CoClickRunnerTests", dependencies: ["CoClickRunner", "CoClickConfig", "CoClickAPI"]),

@@ -13,9 +13,15 @@
 //   captures nothing can be registered as a `@convention(c)` function instead,
 //   `register("format", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in ... } })`:
 //   the trampoline calls it with one frame fewer (see `scripts/bench lua`).
+// - Hosts (the runner, the REPL): `LuaState`'s methods, each a whole operation that leaves the
+//   stack as it was (`evaluate`, `run(file:)`, `compile`, `call(path, arguments:output:)`,
+//   `rawKeys(at:)`, `hook(_:in:before:)`, `takeInterrupt`, ... in LuaState+Host.swift), and
+//   `LuaInterruptHandle` for a signal handler. The raw `lua_State` and the stack stay in here:
+//   no host imports CLua or CLuaSupport. Nothing here measures the terminal: the host passes
+//   its width in (`Configuration.terminalColumns` for `pp`, `installHelp(in:width:)`).
 // - Memory: see CLuaSupport.h. While Swift runs the allocator never fails; over the
 //   `--max-memory` cap the binding's caller gets "not enough memory" once the binding returns.
 // - Async work: `call.blockingAwait { try await client.meeting(id: id) }` blocks the Lua thread
 //   and gives up (cancelling the task) on Ctrl-C.
-// - JSON bridge (`call.push(json, nulls:)`, `call.toJSON(index)`) and json.encode/decode share
+// - JSON bridge (`call.push(json, nulls:)`, `call.json(index)`) and json.encode/decode share
 //   one set of rules, documented on `LuaNullPolicy`'s extension in LuaBridge.swift.

@@ -30,7 +30,7 @@ public struct LuaBridgeError: Error, CustomStringConvertible, Sendable {
 /// - Lua integers are JSON integers, Lua floats JSON numbers (1.0 stays a float);
 /// - `json.null` is JSON null; a nil argument too.
 extension LuaCall {
-    public static let maxDepth = Int(CLJSON_MAX_DEPTH)
+    static let maxDepth = Int(CLJSON_MAX_DEPTH)
 
     /// Pushes `value` as a Lua value. Never raises (allocation never fails while Swift runs).
     public func push(_ value: JSONValue, nulls: LuaNullPolicy = .jsonNull) {
@@ -78,7 +78,7 @@ extension LuaCall {
     }
 
     /// The value at `index` as JSON, by the rules above.
-    public func toJSON(_ index: Int32, path: String = "$") throws -> JSONValue {
+    func toJSON(_ index: Int32, path: String = "$") throws -> JSONValue {
         var visiting: [UnsafeRawPointer] = []
         return try toJSON(lua_absindex(L, index), path: path, visiting: &visiting)
     }
@@ -110,10 +110,10 @@ extension LuaCall {
     private func marker(_ index: Int32) -> Marker {
         guard lua_getmetatable(L, index) != 0 else { return .none }
         defer { pop(2) }
-        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
+        _ = lua54_getmetatable_named(L, CLJSON_ARRAY_MT)
         if lua_rawequal(L, -1, -2) != 0 { return .array }
         pop()
-        _ = clua_getmetatable_named(L, CLJSON_OBJECT_MT)
+        _ = lua54_getmetatable_named(L, CLJSON_OBJECT_MT)
         return lua_rawequal(L, -1, -2) != 0 ? .object : .none
     }
 

@@ -32,27 +32,31 @@ public enum LuaType: Int32, Sendable {
     @inlinable public static func values(_ count: Int32) -> LuaResult { LuaResult(count: count) }
 }
 
-/// A view of a Lua stack for Swift code: the arguments of a binding (indices 1...argumentCount)
-/// and the values it pushes. A plain pointer wrapper: making one allocates nothing.
+/// What a binding sees of its call: its arguments (indices 1...argumentCount), the values it
+/// pushes as results, and the fields of the tables it builds. A plain pointer wrapper: making one
+/// allocates nothing. Bindings only: the hosts (runner, REPL) work through `LuaState`'s methods,
+/// and CoClickLua's own code uses the internal stack operations below too.
 ///
 /// Every method here uses only Lua API calls that cannot raise: raw accesses, pushes (which can
 /// only fail for memory, and the allocator never fails while Swift runs), type queries. Calls that
 /// run metamethods go through `CLuaSupport`'s protected wrappers.
 public struct LuaCall {
-    public let L: OpaquePointer
+    @usableFromInline let L: OpaquePointer
 
     @inline(__always)
-    @inlinable public init(_ L: OpaquePointer) { self.L = L }
+    @usableFromInline init(_ L: OpaquePointer) { self.L = L }
 
     // MARK: Stack
 
-    @inline(__always) public var top: Int32 { lua_gettop(L) }
+    @inline(__always) var top: Int32 { lua_gettop(L) }
     @inline(__always) public var argumentCount: Int32 { lua_gettop(L) }
     @inline(__always) public func type(_ index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
-    @inline(__always) public func pop(_ n: Int32 = 1) { clua_pop(L, n) }
-    @inline(__always) public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
+    @inline(__always) func pop(_ n: Int32 = 1) { lua54_pop(L, n) }
+    @inline(__always) func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
+    /// Drops everything above `top` (a negative `top` counts from the top, as `lua_settop`).
+    @inline(__always) func setTop(_ top: Int32) { lua_settop(L, top) }
     /// Makes room for `n` more values; false if the stack cannot grow (never raises).
-    @inline(__always) public func ensureStack(_ n: Int32) -> Bool { lua_checkstack(L, n) != 0 }
+    @inline(__always) func ensureStack(_ n: Int32) -> Bool { lua_checkstack(L, n) != 0 }
     /// True once an allocation went over the `--max-memory` cap while this binding ran: the
     /// trampoline raises "not enough memory" when it returns, so a binding that builds a large
     /// value in a loop stops early instead of growing on.
@@ -66,37 +70,24 @@ public struct LuaCall {
         return s
     }
 
-    public func optionalString(_ index: Int32) throws -> String? {
-        if lua_type(L, index) <= LUA_TNIL { return nil }
-        return try string(index)
-    }
+    public func optionalString(_ index: Int32) throws -> String? { try optional(index, string) }
 
     public func integer(_ index: Int32) throws -> Int64 {
-        var isNumber: Int32 = 0
-        let value = lua_tointegerx(L, index, &isNumber)
-        if isNumber != 0 { return Int64(value) }
+        if let value = integerValue(index) { return value }
         if lua_type(L, index) == LUA_TNUMBER {
             throw LuaArgumentError(argument: index, message: "number has no integer representation")
         }
         throw LuaArgumentError(argument: index, expected: "number")
     }
 
-    public func optionalInteger(_ index: Int32) throws -> Int64? {
-        if lua_type(L, index) <= LUA_TNIL { return nil }
-        return try integer(index)
-    }
+    public func optionalInteger(_ index: Int32) throws -> Int64? { try optional(index, integer) }
 
     public func number(_ index: Int32) throws -> Double {
-        var isNumber: Int32 = 0
-        let value = lua_tonumberx(L, index, &isNumber)
-        if isNumber != 0 { return value }
-        throw LuaArgumentError(argument: index, expected: "number")
+        guard let value = numberValue(index) else { throw LuaArgumentError(argument: index, expected: "number") }
+        return value
     }
 
-    public func optionalNumber(_ index: Int32) throws -> Double? {
-        if lua_type(L, index) <= LUA_TNIL { return nil }
-        return try number(index)
-    }
+    public func optionalNumber(_ index: Int32) throws -> Double? { try optional(index, number) }
 
     /// Lua truthiness: anything but nil and false.
     @inline(__always) public func boolean(_ index: Int32) -> Bool { lua_toboolean(L, index) != 0 }
@@ -107,21 +98,39 @@ public struct LuaCall {
         return lua_absindex(L, index)
     }
 
-    public func optionalTable(_ index: Int32) throws -> Int32? {
-        if lua_type(L, index) <= LUA_TNIL { return nil }
-        return try table(index)
-    }
+    public func optionalTable(_ index: Int32) throws -> Int32? { try optional(index, table) }
 
     public func function(_ index: Int32) throws -> Int32 {
         guard lua_type(L, index) == LUA_TFUNCTION else { throw LuaArgumentError(argument: index, expected: "function") }
         return lua_absindex(L, index)
     }
 
+    /// nil when argument `index` is nil or absent, else what `read` makes of it.
+    private func optional<T>(_ index: Int32, _ read: (Int32) throws -> T) rethrows -> T? {
+        if lua_type(L, index) <= LUA_TNIL { return nil }
+        return try read(index)
+    }
+
+    /// The integer at `index` (a float with an exact integer value and a numeric string too, as
+    /// `lua_tointegerx` converts), nil otherwise.
+    func integerValue(_ index: Int32) -> Int64? {
+        var isNumber: Int32 = 0
+        let value = lua_tointegerx(L, index, &isNumber)
+        return isNumber != 0 ? Int64(value) : nil
+    }
+
+    /// The number at `index` (a numeric string too, as `lua_tonumberx` converts), nil otherwise.
+    func numberValue(_ index: Int32) -> Double? {
+        var isNumber: Int32 = 0
+        let value = lua_tonumberx(L, index, &isNumber)
+        return isNumber != 0 ? value : nil
+    }
+
     // MARK: Fields of an options table (raw reads: no metamethods run)
 
     /// Pushes `table[key]` (raw) and returns its type. The caller pops it.
     @discardableResult
-    public func rawField(_ table: Int32, _ key: String) -> LuaType {
+    func rawField(_ table: Int32, _ key: String) -> LuaType {
         let t = lua_absindex(L, table)
         push(key)
         return LuaType(rawValue: lua_rawget(L, t)) ?? .none
@@ -130,41 +139,32 @@ public struct LuaCall {
     /// `table.key` as a string, nil when absent. A wrong type is an error on argument `table`:
     /// `bad argument #1 to 'list' (field 'q': string expected, got number)`.
     public func stringField(_ table: Int32, _ key: String) throws -> String? {
-        let type = rawField(table, key)
-        defer { pop() }
-        if type == .nil { return nil }
-        guard type == .string || type == .number, let s = stringValue(-1) else {
-            throw fieldError(table, key, expected: "string", got: type)
+        try field(table, key, expected: "string") { type in
+            type == .string || type == .number ? stringValue(-1) : nil
         }
-        return s
     }
 
     public func integerField(_ table: Int32, _ key: String) throws -> Int64? {
-        let type = rawField(table, key)
-        defer { pop() }
-        if type == .nil { return nil }
-        var isNumber: Int32 = 0
-        let value = lua_tointegerx(L, -1, &isNumber)
-        guard isNumber != 0 else { throw fieldError(table, key, expected: "integer", got: type) }
-        return Int64(value)
+        try field(table, key, expected: "integer") { _ in integerValue(-1) }
     }
 
     public func numberField(_ table: Int32, _ key: String) throws -> Double? {
-        let type = rawField(table, key)
-        defer { pop() }
-        if type == .nil { return nil }
-        var isNumber: Int32 = 0
-        let value = lua_tonumberx(L, -1, &isNumber)
-        guard isNumber != 0 else { throw fieldError(table, key, expected: "number", got: type) }
-        return value
+        try field(table, key, expected: "number") { _ in numberValue(-1) }
     }
 
     public func booleanField(_ table: Int32, _ key: String) throws -> Bool? {
+        try field(table, key, expected: "boolean") { type in type == .boolean ? boolean(-1) : nil }
+    }
+
+    /// `table.key` as `read` makes it of the value pushed (given its type; at index -1 while
+    /// `read` runs): nil when absent, an error on argument `table` when `read` gives nil:
+    /// `bad argument #1 to 'list' (field 'q': string expected, got number)`.
+    func field<T>(_ table: Int32, _ key: String, expected: String, _ read: (LuaType) throws -> T?) throws -> T? {
         let type = rawField(table, key)
         defer { pop() }
         if type == .nil { return nil }
-        guard type == .boolean else { throw fieldError(table, key, expected: "boolean", got: type) }
-        return lua_toboolean(L, -1) != 0
+        guard let value = try read(type) else { throw fieldError(table, key, expected: expected, got: type) }
+        return value
     }
 
     /// `table.key` converted to JSON (see `json(_:)`), nil when absent.
@@ -194,7 +194,7 @@ public struct LuaCall {
     }
 
     /// `tostring(value)`, honouring `__tostring` and `__name` (run under a protected call).
-    public func describe(_ index: Int32) -> String {
+    func describe(_ index: Int32) -> String {
         let i = lua_absindex(L, index)
         if clua_safe_tostring(L, i) == LUA_OK {
             defer { pop() }
@@ -219,12 +219,12 @@ public struct LuaCall {
         }
     }
 
-    public func push(bytes: UnsafeRawBufferPointer) {
+    func push(bytes: UnsafeRawBufferPointer) {
         _ = lua_pushlstring(L, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
     }
 
     /// Pushes `json.null`.
-    @inline(__always) public func pushJSONNull() { lua_pushlightuserdata(L, cljson_null()) }
+    @inline(__always) func pushJSONNull() { lua_pushlightuserdata(L, cljson_null()) }
 
     @inline(__always) public func newTable(arrayCount: Int32 = 0, fieldCount: Int32 = 0) {
         lua_createtable(L, arrayCount, fieldCount)
@@ -244,8 +244,8 @@ public struct LuaCall {
     }
 
     /// Marks the table on top as a JSON array (so that, empty, it encodes as `[]`).
-    public func markArray() {
-        _ = clua_getmetatable_named(L, CLJSON_ARRAY_MT)
+    func markArray() {
+        _ = lua54_getmetatable_named(L, CLJSON_ARRAY_MT)
         lua_setmetatable(L, -2)
     }
 

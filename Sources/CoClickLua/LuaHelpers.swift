@@ -17,18 +17,18 @@ extension LuaState {
         cljson_prepare(L)
 
         // json: the codec is C (it raises freely there).
+        register("encode", in: "json", cFunction: cljson_encode)
+        register("decode", in: "json", cFunction: cljson_decode)
+        register("array", in: "json", cFunction: cljson_array)
+        register("object", in: "json", cFunction: cljson_object)
         pushTable(path: "json")
-        setCFunction(cljson_encode, "encode")
-        setCFunction(cljson_decode, "decode")
-        setCFunction(cljson_array, "array")
-        setCFunction(cljson_object, "object")
         s.pushJSONNull()
         s.setField(-2, "null")
         s.pop()
 
         // coclick, also as require "coclick".
         pushTable(path: "coclick")
-        lua_getfield(L, CLUA_REGISTRYINDEX, LUA_LOADED_TABLE)
+        lua_getfield(L, LUA54_REGISTRYINDEX, LUA_LOADED_TABLE)
         lua_pushvalue(L, -2)
         s.setField(-2, "coclick")
         s.pop(2)
@@ -46,18 +46,15 @@ extension LuaState {
             pushTable(path: name)
             s.setField(-2, name)
         }
-        s.push(function: { call in
-            lua_settop(call.L, 1)
-            lua_setfield(call.L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
-            return .none
-        })
-        s.setField(-2, "register_render")
-        s.push(function: { call in
-            lua_settop(call.L, 1)
-            lua_setfield(call.L, CLUA_REGISTRYINDEX, ResultOutput.outputKey)
-            return .none
-        })
-        s.setField(-2, "register_output")
+        // The prelude hands over pp's renderer and the output formats' (kept in the registry).
+        for (name, key) in [("register_render", LuaHelpers.renderKey), ("register_output", ResultOutput.outputKey)] {
+            s.push(function: { call in
+                call.setTop(1)
+                lua_setfield(call.L, LUA54_REGISTRYINDEX, key)
+                return .none
+            })
+            s.setField(-2, name)
+        }
         s.push(function: { [unowned self] call in
             let level = try call.string(1)
             let message = try call.string(2)
@@ -65,9 +62,10 @@ extension LuaState {
             return .none
         })
         s.setField(-2, "log")
-        s.push(function: { call in
-            // The terminal's width on standard output (nil when it is not a terminal), for pp.
-            guard let columns = TerminalWidth.columns() else { return .none }
+        s.push(function: { [unowned self] call in
+            // The terminal's width on standard output (nil when it is not a terminal), for pp:
+            // the host measures it (CoClickLua knows no terminal).
+            guard let columns = self.configuration.terminalColumns?() else { return .none }
             call.push(columns)
             return .values(1)
         })
@@ -76,11 +74,6 @@ extension LuaState {
         s.setField(-2, "csv_encode")
         try call(arguments: 1, results: 0)
         lua_settop(L, base)
-    }
-
-    private func setCFunction(_ fn: lua_CFunction, _ name: String) {
-        clua_pushcfunction(L, fn)
-        stack.setField(-2, name)
     }
 
     func writeLog(level: String, message: String) {

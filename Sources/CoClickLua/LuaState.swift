@@ -14,16 +14,22 @@ public final class LuaState {
         public var quiet: Bool
         /// Where `log.*` lines go; standard error when nil.
         public var logSink: ((String) -> Void)?
+        /// The width of the terminal on standard output (nil: not a terminal), measured by the
+        /// host when `pp` renders; when nil itself, `pp` uses `COLUMNS` or 160.
+        public var terminalColumns: (() -> Int?)?
 
-        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil) {
+        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil,
+                    terminalColumns: (() -> Int?)? = nil) {
             self.maxMemoryBytes = maxMemoryBytes
             self.quiet = quiet
             self.logSink = logSink
+            self.terminalColumns = terminalColumns
         }
     }
 
-    /// The raw state, for code that needs the C API (only non-raising calls from Swift).
-    public let L: OpaquePointer
+    /// The raw state, for CoClickLua's code that needs the C API (only non-raising calls from
+    /// Swift); the hosts use the methods of this class and `LuaInterruptHandle`.
+    let L: OpaquePointer
     public var configuration: Configuration
     /// Trampoline slots taken by `register`, given back once the state is closed.
     private var slots: [Int32] = []
@@ -53,8 +59,8 @@ public final class LuaState {
         for slot in slots { clua_slot_release(slot) }
     }
 
-    /// A stack view for pushing and reading values from the host.
-    public var stack: LuaCall { LuaCall(L) }
+    /// The stack, for CoClickLua's own code (the hosts never handle it: see LuaState+Host.swift).
+    var stack: LuaCall { LuaCall(L) }
 
     /// The Lua heap in bytes, as the allocator counts it.
     public var memoryInUse: Int { Int(clua_runtime_of(L).pointee.used) }
@@ -77,6 +83,14 @@ public final class LuaState {
     /// frame fewer than a closure: for bindings that capture nothing.
     public func register(_ name: String, in table: String? = nil, function: LuaBindingFunction) {
         register(name, in: table, function, context: nil)
+    }
+
+    /// Registers a plain C function (a `lua_CFunction`, which may raise freely) as `table.name`.
+    public func register(_ name: String, in table: String? = nil, cFunction: lua_CFunction) {
+        pushTable(path: table)
+        lua54_pushcfunction(L, cFunction)
+        stack.setField(-2, name)
+        stack.pop()
     }
 
     private func register(_ name: String, in table: String?, _ function: clua_binding_fn, context: UnsafeMutableRawPointer?) {
@@ -102,9 +116,9 @@ public final class LuaState {
 
     /// Pushes the table at a dotted global path, creating the missing tables (`nil`: globals).
     /// A non-table value in the way is replaced.
-    public func pushTable(path: String?) {
+    func pushTable(path: String?) {
         let s = stack
-        clua_pushglobaltable(L)
+        lua54_pushglobaltable(L)
         guard let path, !path.isEmpty else { return }
         for part in path.split(separator: ".") {
             let key = String(part)
@@ -143,15 +157,15 @@ public final class LuaState {
     /// Calls the function below its `arguments` on the stack with the traceback message handler;
     /// returns the number of results left on the stack.
     @discardableResult
-    public func call(arguments: Int32 = 0, results: Int32 = CLUA_MULTRET) throws -> Int32 {
+    public func call(arguments: Int32 = 0, results: Int32 = LUA54_MULTRET) throws -> Int32 {
         let base = lua_gettop(L) - arguments - 1
-        clua_pushcfunction(L, clua_msghandler)
+        lua54_pushcfunction(L, clua_msghandler)
         lua_rotate(L, base + 1, 1)  // handler below the function
         lua_pushnil(L)
-        lua_setfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        lua_setfield(L, LUA54_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
         let status = clua_pcall(L, arguments, results, base + 1)
         lua_rotate(L, base + 1, -1)
-        clua_pop(L, 1)  // the handler
+        lua54_pop(L, 1)  // the handler
         if status != LUA_OK { throw popError(status: status) }
         return lua_gettop(L) - base
     }
@@ -227,7 +241,7 @@ public final class LuaState {
         let message = s.describe(-1)
         var fields: [String: JSONValue]?
         if s.type(-1) == .table, case .object(let object)? = try? s.toJSON(-1) { fields = object }
-        lua_getfield(L, CLUA_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
+        lua_getfield(L, LUA54_REGISTRYINDEX, CLUA_TRACEBACK_KEY)
         defer { s.pop() }
         var traceback = s.stringValue(-1)
         if let text = traceback, let range = text.range(of: "stack traceback:\n") {
@@ -265,7 +279,7 @@ public final class LuaState {
         let i = lua_absindex(L, index)
         // A chunk's many results may have used up the free stack slots.
         guard s.ensureStack(8) else { return s.type(i).name }
-        lua_getfield(L, CLUA_REGISTRYINDEX, LuaHelpers.renderKey)
+        lua_getfield(L, LUA54_REGISTRYINDEX, LuaHelpers.renderKey)
         lua_pushvalue(L, i)
         if let options {
             s.newTable(fieldCount: 3)

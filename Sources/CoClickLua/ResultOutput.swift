@@ -35,15 +35,15 @@ extension LuaState {
     /// Calls the function pushed above `base` (with its `arguments` above it), then renders
     /// what it returned in `format` (its first result only with `firstOnly`; nothing when that
     /// is nil). Leaves the stack at `base`.
-    public func callAndRender(base: Int32, arguments: Int32, format: OutputFormat, whole: Bool,
-                              firstOnly: Bool = false) throws -> String {
+    func callAndRender(base: Int32, arguments: Int32, format: OutputFormat, whole: Bool,
+                       firstOnly: Bool = false) throws -> String {
         defer { lua_settop(L, base) }
-        var count = try call(arguments: arguments, results: firstOnly ? 1 : CLUA_MULTRET)
+        var count = try call(arguments: arguments, results: firstOnly ? 1 : LUA54_MULTRET)
         let s = stack
         if firstOnly && s.type(-1) == .nil { count = 0 }
         guard s.ensureStack(4) else { throw LuaError(kind: .memory, message: "not enough memory") }
         // output(format, whole, n, ...): the renderer below the results.
-        lua_getfield(L, CLUA_REGISTRYINDEX, ResultOutput.outputKey)
+        lua_getfield(L, LUA54_REGISTRYINDEX, ResultOutput.outputKey)
         s.push(format.rawValue)
         s.push(whole)
         s.push(Int(count))

@@ -2,7 +2,6 @@
 // a no-op Swift binding against a no-op C lua_CFunction (the binding registered both ways: as a
 // @convention(c) function, as the time and csv bindings are, and as a closure, as the meeting
 // bindings are), and json.decode against lua-cjson.
-import CLua
 import CLuaSupport
 import CoClickLua
 import Glibc
@@ -20,10 +19,7 @@ if CommandLine.arguments.contains("--leak-check") {
 }
 state.register("swift_noop", function: { L, _ in LuaBinding.run(L) { _ in .none } })
 state.register("swift_closure_noop") { _ in .none }
-state.pushTable(path: nil)
-clua_pushcfunction(state.L, clua_noop)
-state.stack.setField(-2, "c_noop")
-state.stack.pop()
+state.register("c_noop", cFunction: clua_noop)
 
 func seconds(in state: LuaState, _ code: String) throws -> Double {
     let values = try state.evaluate(code)

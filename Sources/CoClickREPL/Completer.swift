@@ -1,4 +1,3 @@
-import CLua
 import CoClickLua
 
 /// Tab completion from the live Lua state: global names, fields after `.` and `:` (read raw:
@@ -54,44 +53,10 @@ final class Completer {
         return names.isEmpty ? "" : names.joined(separator: ".") + "."
     }
 
-    /// The names a field of the value at `base` may have (globals when `base` is empty).
+    /// The names a field of the value at `base` may have (globals when `base` is empty): its
+    /// own identifier keys and those of its `__index` tables (a string's methods), read raw.
     func names(base: [RawKey], methodsOnly: Bool) -> Set<String> {
-        let s = state.stack
-        let top = s.top
-        defer { lua_settop(s.L, top) }
-        guard s.ensureStack(8) else { return [] }
-        s.pushRawPath(keys: base, followIndexTables: true)
-        var names: Set<String> = []
-        // The value's own fields, then those of its __index tables (a string's methods).
-        var depth = 0
-        while depth < 8 {
-            if s.type(-1) == .table { collectKeys(into: &names, methodsOnly: methodsOnly) }
-            guard s.pushIndexTable(-1) else { break }
-            depth += 1
-        }
-        return names
-    }
-
-    /// Adds the identifier keys of the table on top (raw `lua_next`).
-    private func collectKeys(into names: inout Set<String>, methodsOnly: Bool) {
-        let L = state.L
-        let s = state.stack
-        let table = s.absolute(-1)
-        var count = 0
-        lua_pushnil(L)
-        while lua_next(L, table) != 0 {
-            count += 1
-            // Only string keys: lua_tolstring on a number key would change it under lua_next.
-            if lua_type(L, -2) == LUA_TSTRING, !methodsOnly || lua_type(L, -1) == LUA_TFUNCTION,
-               let key = s.stringValue(-2), Self.isIdentifier(key) {
-                names.insert(key)
-            }
-            s.pop()
-            if count >= maxKeys {
-                s.pop()
-                break
-            }
-        }
+        state.rawKeys(at: base, functionsOnly: methodsOnly, limit: maxKeys).filter(Self.isIdentifier)
     }
 
     static func completion(partial: String, from names: [String]) -> Completion {

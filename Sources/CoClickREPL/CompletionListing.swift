@@ -5,7 +5,7 @@ import CoClickLua
 enum CompletionListing {
     static let maxShown = 200
 
-    static func format(_ candidates: [String], summaries: [String: String], width: Int = terminalWidth()) -> String {
+    static func format(_ candidates: [String], summaries: [String: String], width: Int = Terminal.columns() ?? 80) -> String {
         let shown = Array(candidates.prefix(maxShown))
         var lines: [String]
         if !summaries.isEmpty {
@@ -29,9 +29,5 @@ enum CompletionListing {
         }
         if candidates.count > shown.count { lines.append("(\(candidates.count - shown.count) more)") }
         return lines.joined(separator: "\n")
-    }
-
-    static func terminalWidth() -> Int {
-        TerminalWidth.columns() ?? 80
     }
 }

@@ -1,5 +1,3 @@
-import CLua
-import CLuaSupport
 import CoClickLua
 import Glibc
 
@@ -24,8 +22,7 @@ package struct LuaSession {
     /// True when `code` fails to compile only because it ends too soon.
     func isIncomplete(_ code: String) -> Bool {
         do {
-            try state.load(code, chunkName: Self.chunkName)
-            state.stack.pop()
+            try state.compile(code, chunkName: Self.chunkName)
             return false
         } catch let error as LuaError {
             return error.isIncompleteInput
@@ -35,9 +32,7 @@ package struct LuaSession {
     }
 
     func compiles(_ code: String) -> Bool {
-        guard (try? state.load(code, chunkName: Self.chunkName)) != nil else { return false }
-        state.stack.pop()
-        return true
+        (try? state.compile(code, chunkName: Self.chunkName)) != nil
     }
 
     enum Outcome {
@@ -50,22 +45,10 @@ package struct LuaSession {
     /// raw in the globals, as IPython's `_`). A Ctrl-C typed before it started (while results
     /// printed, say) is forgotten.
     func run(_ code: String, options: RenderOptions? = nil) -> Outcome {
-        if clua_take_interrupt(state.L) != 0 { _ = clua_take_interrupt_fired(state.L) }
-        let L = state.L
-        let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
+        state.takeInterrupt()
         do {
-            try state.load(code, chunkName: Self.chunkName)
-            let count = try state.call()
-            let rendered = (0..<count).map { state.render(base + 1 + $0, options: options) }
-            if count > 0 {
-                let s = state.stack
-                clua_pushglobaltable(L)
-                lua_pushvalue(L, base + 1)
-                s.setField(-2, Self.lastResultName)
-                s.pop()
-            }
-            return .values(rendered)
+            return .values(try state.evaluate(code, chunkName: Self.chunkName, rendering: options,
+                                              keepingFirstAs: Self.lastResultName))
         } catch let error as LuaError {
             return .failed(error)
         } catch {
@@ -85,11 +68,7 @@ package struct LuaSession {
 
     /// `_PROMPT` / `_PROMPT2` when set to a string or number (read raw: no metamethod runs).
     func promptOverride(_ name: String) -> String? {
-        let s = state.stack
-        let type = s.pushRawPath([name])
-        defer { s.pop() }
-        guard type == .string || type == .number else { return nil }
-        return s.stringValue(-1)
+        state.rawString(at: [name])
     }
 
     /// `LUA_INIT_5_4` or else `LUA_INIT`, as lua.c: `@file` runs the file, anything else runs

@@ -33,7 +33,7 @@ struct Pager {
     /// Shows `text` (a newline is added) through the pager when it needs one; false when the
     /// caller is to print it (short, paging off, not a terminal, or no pager could run).
     func show(_ text: String) -> Bool {
-        guard let command, let screen = TerminalWidth.size() else { return false }
+        guard let command, let screen = Terminal.size() else { return false }
         // One row stays for the prompt that follows.
         guard Self.rows(of: text, columns: screen.columns, limit: screen.rows) > screen.rows - 1 else { return false }
         var ends: [Int32] = [-1, -1]

@@ -61,7 +61,7 @@ package final class REPL {
 
     /// Runs until Ctrl-D or the end of input (the run then ends with status 0).
     package func run() {
-        BindingDocs.installHelp(in: state)
+        BindingDocs.installHelp(in: state, width: Terminal.columns)
         Watch(state: state).install()
         state.register("edit") { [weak self] _ in
             self?.editRequested = true

@@ -1,5 +1,3 @@
-import CLua
-import CLuaSupport
 import CoClickLua
 import Foundation
 import Glibc
@@ -31,24 +29,23 @@ final class Watch {
     /// Registers the global `watch` (the state keeps this object alive through it).
     func install() {
         state.register("watch") { call in
-            _ = try call.function(1)
+            let function = try call.function(1)
             let seconds = try call.optionalNumber(2) ?? Self.defaultSeconds
             guard seconds > 0, seconds.isFinite else {
                 throw LuaArgumentError(argument: 2, message: "seconds must be a positive number")
             }
-            lua_settop(call.L, 1)
-            self.loop(function: 1, seconds: seconds)
+            self.loop(function: function, seconds: seconds)
             return .none
         }
     }
 
     /// Calls the function at stack index `function` until Ctrl-C.
     private func loop(function: Int32, seconds: Double) {
-        let terminal = TerminalWidth.size() != nil
+        let terminal = Terminal.size() != nil
         var previous: [String]?
         var drawn = 0
         while true {
-            let screen = TerminalWidth.size()
+            let screen = Terminal.size()
             let content: [String]
             switch call(function, options: Self.renderOptions(screen: screen)) {
             case .interrupted:
@@ -84,13 +81,8 @@ final class Watch {
 
     /// One call of the function: its results as the REPL renders them, or its error's message.
     private func call(_ function: Int32, options: RenderOptions) -> Frame {
-        let L = state.L
-        let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
-        lua_pushvalue(L, function)
         do {
-            let count = try state.call()
-            let rendered = (0..<count).map { state.render(base + 1 + $0, options: options) }
+            let rendered = try state.call(functionAt: function, rendering: options)
             return .shown(rendered.isEmpty ? "(no value)" : LuaSession.display(rendered))
         } catch let error as LuaError {
             if error.kind == .interrupted { return .interrupted }
@@ -120,13 +112,9 @@ final class Watch {
 
     /// Waits `seconds`; false when Ctrl-C came first (the interrupt request is taken).
     private func pause(_ seconds: Double) -> Bool {
-        let L = state.L
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
         while true {
-            if clua_take_interrupt(L) != 0 {
-                _ = clua_take_interrupt_fired(L)
-                return false
-            }
+            if state.takeInterrupt() { return false }
             let left = deadline - .now
             if left <= .zero { return true }
             let slice = min(left, .milliseconds(100))

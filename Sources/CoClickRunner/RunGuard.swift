@@ -1,12 +1,12 @@
-import CLuaSupport
 import CoClickConfig
+import CoClickLua
 import CoClickPOSIX
 import Foundation
 import Glibc
 
 // Signal handlers can only reach globals; one guard is armed at a time. The handler runs from
 // the guard's subscription to the signal owner (CoClickPOSIX's SignalSubscription).
-nonisolated(unsafe) private var guardedState: OpaquePointer?
+nonisolated(unsafe) private var guardedState: LuaInterruptHandle?
 nonisolated(unsafe) private var caughtSignal: sig_atomic_t = 0
 
 /// SIGINT or SIGTERM: asks Lua to stop at its next instruction (the hook raises "interrupted!"
@@ -18,7 +18,7 @@ private func onTerminatingSignal(_ signal: Int32, _ context: UnsafeMutableRawPoi
         _exit(ExitStatus.stopped(by: signal))
     }
     caughtSignal = signal
-    if let L = guardedState { clua_request_interrupt(L) }
+    guardedState?.request()
 }
 
 /// Bounds a run from its first instant: `--timeout` and SIGINT/SIGTERM. Before a Lua state is
@@ -46,7 +46,7 @@ final class RunGuard: @unchecked Sendable {
         }
     }
 
-    private var L: OpaquePointer?
+    private var interrupt: LuaInterruptHandle?
     private let deadline: ContinuousClock.Instant?
     private let grace: Duration
     private let lock = NSLock()
@@ -74,13 +74,13 @@ final class RunGuard: @unchecked Sendable {
         thread.start()
     }
 
-    /// From now on a stop interrupts `L` (and waits a grace for it) rather than ending the run.
-    func attach(state L: OpaquePointer) {
+    /// From now on a stop interrupts the state (and waits a grace for it) rather than ending the run.
+    func attach(_ interrupt: LuaInterruptHandle) {
         lock.withLock {
-            self.L = L
-            guardedState = L
+            self.interrupt = interrupt
+            guardedState = interrupt
             // A signal that came in just before: Lua sees it at its first instruction.
-            if caughtSignal != 0 { clua_request_interrupt(L) }
+            if caughtSignal != 0 { interrupt.request() }
         }
     }
 
@@ -109,8 +109,8 @@ final class RunGuard: @unchecked Sendable {
                         stop = .signal(caughtSignal)
                     } else if let deadline, now >= deadline {
                         stop = .timeout
-                        if let L { clua_request_interrupt(L) }
-                    } else if clua_stdout_failed() != 0 {
+                        interrupt?.request()
+                    } else if StandardOutputGuard.failedErrno != nil {
                         stop = .outputFailed
                     }
                 }
@@ -119,7 +119,7 @@ final class RunGuard: @unchecked Sendable {
             if done { return }
             if let current {
                 if stoppedAt == nil { stoppedAt = now }
-                let attached = lock.withLock { L != nil }
+                let attached = lock.withLock { interrupt != nil }
                 if !attached {
                     // Nothing to unwind yet (configuration, secret_key_command): leave now.
                     leave(current, note: "")
@@ -152,7 +152,7 @@ final class RunGuard: @unchecked Sendable {
         case .signal(SIGINT): "interrupted"
         case .signal(SIGTERM): "terminated"
         case .signal(let number): "stopped by signal \(number)"
-        case .outputFailed: "\(CLUA_STDOUT_FAILURE): \(String(cString: strerror(clua_stdout_failed())))"
+        case .outputFailed: "\(StandardOutputGuard.failureMessage): \(String(cString: strerror(StandardOutputGuard.failedErrno ?? 0)))"
         }
     }
 }

@@ -64,7 +64,7 @@ package enum Runner {
             return runREPL(session, version: version)
         }
 
-        runGuard.attach(state: session.state.L)
+        runGuard.attach(session.state.interruptHandle)
         var failure: LuaError?
         var output: String?
         // Nothing is cut or elided unless a person reads it on a terminal.

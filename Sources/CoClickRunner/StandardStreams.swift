@@ -1,5 +1,5 @@
-import CLuaSupport
 import CoClickConfig
+import CoClickLua
 import CoClickPOSIX
 import Glibc
 
@@ -33,8 +33,8 @@ package enum StandardStreams {
     /// lost unseen), since nothing may be reported as success that was not written; a run
     /// stopped by --timeout or a signal keeps that status.
     package static func finalStatus(_ status: Int32) -> Int32 {
-        guard clua_stdout_failure(1) != 0 else { return status }
-        clua_stdout_report()
+        guard StandardOutputGuard.failure(flushing: true) != nil else { return status }
+        StandardOutputGuard.report()
         if [ExitStatus.timedOut, ExitStatus.interrupted, ExitStatus.terminated].contains(status) { return status }
         return ExitStatus.outputFailed
     }
@@ -42,7 +42,9 @@ package enum StandardStreams {
     /// Called when an uncaught error is shown: if it is the failed write itself (its message
     /// names it, with the script's line), `finalStatus` need not say it again.
     static func noteReported(_ message: String) {
-        if clua_stdout_failure(0) != 0, message.contains(CLUA_STDOUT_FAILURE) { clua_stdout_set_reported() }
+        if StandardOutputGuard.failure(flushing: false) != nil, message.contains(StandardOutputGuard.failureMessage) {
+            StandardOutputGuard.setReported()
+        }
     }
 
     static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }

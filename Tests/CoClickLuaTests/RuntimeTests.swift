@@ -1,29 +1,24 @@
 import Testing
 import Foundation
-import CLuaSupport
 import CoClickAPI
 import CoClickSandboxTesting
 @testable import CoClickLua
 
-/// A raw state pointer handed to another thread, which only calls the signal-safe
-/// `clua_request_interrupt` on it.
-struct StatePointer: @unchecked Sendable { let L: OpaquePointer }
-
-/// Requests an interrupt of `state` from another thread once `ready` is signalled: when the
-/// code to interrupt runs (a state, not a delay).
+/// Requests an interrupt of `state` from another thread (through its handle, as the run guard
+/// does) once `ready` is signalled: when the code to interrupt runs (a state, not a delay).
 func interrupt(_ state: LuaState, once ready: DispatchSemaphore) {
-    let pointer = StatePointer(L: state.L)
+    let handle = state.interruptHandle
     Thread.detachNewThread {
         ready.wait()
-        clua_request_interrupt(pointer.L)
+        handle.request()
     }
 }
 
 /// Requests an interrupt of `state` once `condition` holds (polled on a task of its own).
 func interrupt(_ state: LuaState, when condition: @escaping @Sendable () -> Bool) {
-    let pointer = StatePointer(L: state.L)
+    let handle = state.interruptHandle
     Task {
-        if await waitUntil(bound: .seconds(60), condition) { clua_request_interrupt(pointer.L) }
+        if await waitUntil(bound: .seconds(60), condition) { handle.request() }
     }
 }
 

@@ -31,20 +31,4 @@ struct REPLHelpTests {
             #expect(text.contains("  " + field + " "), "missing \(field)")
         }
     }
-
-    @Test func aFunctionMapsBackToItsDocByIdentity() throws {
-        let state = try LuaState()
-        _ = try state.evaluate("alias = coclick.time.parse; other = function() end")
-        let s = state.stack
-        s.pushRawPath(["alias"])
-        #expect(BindingDocs.path(of: -1, in: s) == "coclick.time.parse")
-        s.pop()
-        s.pushRawPath(["other"])
-        #expect(BindingDocs.path(of: -1, in: s) == nil)
-        s.pop()
-        s.pushRawPath(["coclick", "time"])
-        #expect(BindingDocs.path(of: -1, in: s) == "coclick.time")
-        s.pop()
-        #expect(s.top == 0)
-    }
 }

@@ -106,23 +106,15 @@ struct APIBindings {
 
     /// `query`: a table (sent in Rails' nested form, as `q` is) or a string (sent as it is).
     private func queryOption(_ call: LuaCall, _ options: Int32, warnAboutStatus: Bool) throws -> String? {
-        let type = call.rawField(options, "query")
-        defer { call.pop() }
-        switch type {
-        case .nil: return nil
-        case .string: return call.stringValue(-1)
-        case .table:
-            do {
-                guard case .object(let fields) = try call.toJSON(-1, path: "query") else {
-                    throw LuaArgumentError(argument: options, message: "field 'query': a table of names to values expected")
-                }
-                if warnAboutStatus, let q = fields["q"] { QueryStatusWarning.check(q, call) }
-                return MeetingQuery.encodedParameters(fields)
-            } catch let error as LuaBridgeError {
-                throw LuaArgumentError(argument: options, message: "field 'query': \(error.message)")
+        switch try call.queryField(options, "query") {
+        case nil: return nil
+        case .text(let text)?: return text
+        case .object(let json)?:
+            guard case .object(let fields) = json else {
+                throw LuaArgumentError(argument: options, message: "field 'query': a table of names to values expected")
             }
-        default:
-            throw LuaArgumentError(argument: options, message: "field 'query': string or table expected, got \(type.name)")
+            if warnAboutStatus, let q = fields["q"] { QueryStatusWarning.check(q, call) }
+            return MeetingQuery.encodedParameters(fields)
         }
     }
 

@@ -45,23 +45,28 @@ extension LuaCall {
         return int
     }
 
-    /// `q`: a string (sent as-is) or a table (Rails' nested form).
+    /// `q`: a string (sent as-is) or a table (Rails' nested form), whose status draws a warning
+    /// when it is none the API knows.
     func queryField(_ table: Int32) throws -> MeetingQuery? {
-        let type = rawField(table, "q")
-        defer { pop() }
-        switch type {
-        case .nil: return nil
-        case .string: return .text(stringValue(-1) ?? "")
-        case .table:
-            do {
-                let q = try toJSON(-1, path: "q")
-                QueryStatusWarning.check(q, self)
-                return .object(q)
-            } catch let error as LuaBridgeError {
-                throw LuaArgumentError(argument: table, message: "field 'q': \(error.message)")
+        let query = try queryField(table, "q")
+        if case .object(let q)? = query { QueryStatusWarning.check(q, self) }
+        return query
+    }
+
+    /// A query option `key` (`q`, `coclick.api.get`'s `query`): a string, sent as it is, or a
+    /// table, as JSON (a value with no JSON form is a bad argument naming its path).
+    func queryField(_ table: Int32, _ key: String) throws -> MeetingQuery? {
+        try field(table, key, expected: "string or table") { type in
+            switch type {
+            case .string: return .text(stringValue(-1) ?? "")
+            case .table:
+                do {
+                    return .object(try toJSON(-1, path: key))
+                } catch let error as LuaBridgeError {
+                    throw LuaArgumentError(argument: table, message: "field '\(key)': \(error.message)")
+                }
+            default: return nil
             }
-        default:
-            throw LuaArgumentError(argument: table, message: "field 'q': string or table expected, got \(type.name)")
         }
     }
 

@@ -205,19 +205,16 @@ struct MeetingBindings {
     /// `starts_at`: ISO 8601 text, passed as given, or epoch seconds, written as the API writes
     /// dates (milliseconds, local offset: `2021-10-30T14:29:33.000+02:00`).
     private func startsAt(_ call: LuaCall, _ t: Int32) throws -> String? {
-        let type = call.rawField(t, "starts_at")
-        defer { call.pop() }
-        switch type {
-        case .nil: return nil
-        case .string: return call.stringValue(-1)
-        case .number:
-            let epoch = lua_tonumberx(call.L, -1, nil)
-            guard let text = LuaTime.format(epoch, utc: false) else {
-                throw LuaArgumentError(argument: t, message: "field 'starts_at': epoch seconds out of range")
+        try call.field(t, "starts_at", expected: "string or number") { type in
+            switch type {
+            case .string: return call.stringValue(-1)
+            case .number:
+                guard let epoch = call.numberValue(-1), let text = LuaTime.format(epoch, utc: false) else {
+                    throw LuaArgumentError(argument: t, message: "field 'starts_at': epoch seconds out of range")
+                }
+                return text
+            default: return nil
             }
-            return text
-        default:
-            throw LuaArgumentError(argument: t, message: "field 'starts_at': string or number expected, got \(type.name)")
         }
     }
 }

@@ -23,11 +23,11 @@ enum QueryStatusWarning {
     private static func warn(_ value: String, _ call: LuaCall) {
         let L = call.L
         guard call.ensureStack(3), let host = clua_runtime_of(L).pointee.host else { return }
-        if lua_getfield(L, CLUA_REGISTRYINDEX, registryKey) != LUA_TTABLE {
+        if lua_getfield(L, LUA54_REGISTRYINDEX, registryKey) != LUA_TTABLE {
             call.pop()
             call.newTable()
             lua_pushvalue(L, -1)
-            lua_setfield(L, CLUA_REGISTRYINDEX, registryKey)
+            lua_setfield(L, LUA54_REGISTRYINDEX, registryKey)
         }
         let seen = call.rawField(-1, value) != .nil
         call.pop()

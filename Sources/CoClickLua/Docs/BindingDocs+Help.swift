@@ -4,7 +4,7 @@ import CLuaSupport
 extension BindingDocs {
     /// `help()`: every binding on one line each.
     /// Summaries are cut to fit `width` columns (help(f) shows them whole).
-    public static func overview(width: Int = TerminalWidth.columns() ?? 100) -> String {
+    public static func overview(width: Int = 100) -> String {
         let usageWidth = min(all.map(\.usage.count).max() ?? 0, 50)
         var lines = ["The Lua API (help(f) shows one, e.g. help(coclick.meetings.create)):"]
         for doc in all {
@@ -48,20 +48,20 @@ extension BindingDocs {
             .joined(separator: "\n")
     }
 
-    /// Installs the global `help`.
-    public static func installHelp(in state: LuaState) {
+    /// Installs the global `help`; `width` measures the terminal for `help()` (nil: 100 columns).
+    public static func installHelp(in state: LuaState, width: @escaping () -> Int?) {
         state.register("help") { call in
             // Swift's print writes to C's stdout, the stream Lua's print uses: the order holds.
-            print(helpText(call))
+            print(helpText(call, width: width))
             return .none
         }
     }
 
     /// What `help(value)` says, `value` being argument 1 of `call`.
-    static func helpText(_ call: LuaCall) -> String {
+    static func helpText(_ call: LuaCall, width: () -> Int?) -> String {
         switch call.type(1) {
         case .none, .nil:
-            return overview()
+            return width().map { overview(width: $0) } ?? overview()
         case .string:
             let name = call.stringValue(1) ?? ""
             if let doc = doc(for: name) { return detail(doc) }
@@ -78,7 +78,7 @@ extension BindingDocs {
 
     /// The documented path whose value is the very value at `index` (compared with
     /// lua_rawequal, the values read raw from the globals): a function maps back to its doc.
-    public static func path(of index: Int32, in call: LuaCall) -> String? {
+    static func path(of index: Int32, in call: LuaCall) -> String? {
         let i = call.absolute(index)
         for path in all.map(\.path) + namespaces {
             let type = call.pushRawPath(path.split(separator: ".").map(String.init))

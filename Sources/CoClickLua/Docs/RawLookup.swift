@@ -17,14 +17,14 @@ extension LuaCall {
     /// few levels deep), never when it is a function. Pushes nil when the path leads nowhere;
     /// returns the type of what it pushed.
     @discardableResult
-    public func pushRawPath(_ components: [String], followIndexTables: Bool = false) -> LuaType {
+    func pushRawPath(_ components: [String], followIndexTables: Bool = false) -> LuaType {
         pushRawPath(keys: components.map(RawKey.name), followIndexTables: followIndexTables)
     }
 
     /// `pushRawPath` with names and integer keys (`page[1].custom_data`: `page`, 1, `custom_data`).
     @discardableResult
-    public func pushRawPath(keys: [RawKey], followIndexTables: Bool = false) -> LuaType {
-        clua_pushglobaltable(L)
+    func pushRawPath(keys: [RawKey], followIndexTables: Bool = false) -> LuaType {
+        lua54_pushglobaltable(L)
         for key in keys {
             guard rawFieldThroughIndexTables(-1, key, follow: followIndexTables) else {
                 pop()
@@ -66,7 +66,7 @@ extension LuaCall {
 
     /// Pushes the `__index` of the metatable of the value at `index` when it is a plain table
     /// (read raw); false (nothing pushed) otherwise.
-    public func pushIndexTable(_ index: Int32) -> Bool {
+    func pushIndexTable(_ index: Int32) -> Bool {
         guard lua_getmetatable(L, index) != 0 else { return false }
         if rawField(-1, "__index") == .table {
             lua_rotate(L, -2, 1)

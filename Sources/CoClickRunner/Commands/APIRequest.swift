@@ -74,36 +74,23 @@ package struct APIRequest: Sendable, Equatable {
 
     /// Calls `coclick.api.get` or `coclick.api.post` in `state` and renders the reply's body.
     func run(in state: LuaState, format: OutputFormat, whole: Bool) throws -> String {
-        let s = state.stack
-        let base = s.top
-        guard s.ensureStack(4) else { throw LuaError(kind: .memory, message: "not enough memory") }
-        let function = method == .GET ? "get" : "post"
-        guard s.pushRawPath(["coclick", "api", function]) == .function else {
-            s.pop()
-            throw LuaError(kind: .runtime, message: "coclick.api.\(function) is not a function")
-        }
+        let arguments: [JSONValue?]
         switch method {
         case .GET:
-            s.push(path)
-            s.newTable(fieldCount: 2)
-            if let queryString {
-                s.push(queryString)
-                s.setField(-2, "query")
-            }
-            if paginate {
-                s.push(true)
-                s.setField(-2, "paginate")
-            }
+            var options: [String: JSONValue] = [:]
+            if let queryString { options["query"] = .string(queryString) }
+            if paginate { options["paginate"] = .bool(true) }
+            arguments = [.string(path), .object(options)]
         case .POST:
             var target = path
             if input != nil, let queryString {
                 target += (target.contains("?") ? "&" : "?") + queryString
             }
-            s.push(target)
-            if let body { s.push(body) } else { s.pushNil() }
+            arguments = [.string(target), body]
         }
         do {
-            return try state.callAndRender(base: base, arguments: 2, format: format, whole: whole, firstOnly: true)
+            return try state.call(["coclick", "api", method == .GET ? "get" : "post"], arguments: arguments,
+                                  output: format, whole: whole)
         } catch var error as LuaError {
             error.traceback = nil  // the chunk is coclick's own: a traceback would show only its call
             throw error

@@ -1,6 +1,7 @@
 import CoClickAPI
 import CoClickConfig
 import CoClickLua
+import CoClickREPL
 import CoClickSandbox
 
 /// Everything one run of `coclick` needs: the resolved configuration, the in-process sandbox
@@ -77,7 +78,7 @@ package final class Session {
         // every other message a run writes to standard error.
         var configuration = LuaState.Configuration(quiet: options.quiet, logSink: { line in
             StandardStreams.writeError(redaction.redact(line) + "\n")
-        })
+        }, terminalColumns: Terminal.columns)
         if let megabytes = options.maxMemoryMB { configuration.maxMemoryBytes = megabytes * 1024 * 1024 }
         do {
             state = try LuaState(configuration: configuration)

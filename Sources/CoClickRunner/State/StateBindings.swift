@@ -1,4 +1,3 @@
-import CLua
 import CoClickAPI
 import CoClickLua
 import CoClickState
@@ -51,10 +50,7 @@ enum StateBindings {
         // coclick.run.last_success is a field, read from the database only when a script looks
         // at it: an __index metamethod on coclick.run (raw lookups, as Tab completion does, run
         // nothing).
-        state.pushTable(path: "coclick.run")
-        let stack = state.stack
-        stack.newTable(fieldCount: 2)
-        stack.push(function: { call in
+        state.setIndexMetamethod(of: "coclick.run", name: "coclick.run") { call in
             guard call.type(2) == .string, call.stringValue(2) == "last_success" else {
                 call.pushNil()
                 return .values(1)
@@ -65,12 +61,7 @@ enum StateBindings {
             }
             call.push((seconds * 1000).rounded() / 1000)
             return .values(1)
-        })
-        stack.setField(-2, "__index")
-        stack.push("coclick.run")
-        stack.setField(-2, "__name")
-        lua_setmetatable(state.L, -2)
-        stack.pop()
+        }
     }
 
     private static func key(_ call: LuaCall) throws -> String {

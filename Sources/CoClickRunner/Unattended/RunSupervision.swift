@@ -1,4 +1,3 @@
-import CLua
 import CoClickAPI
 import CoClickConfig
 import CoClickLua
@@ -168,10 +167,8 @@ final class RunSupervision {
             case .none, .nil: status = 0
             case .boolean: status = call.boolean(1) ? 0 : 1
             default:
-                var isNumber: Int32 = 0
-                let value = lua_tointegerx(call.L, 1, &isNumber)
                 // Not a number: os.exit raises its own error, and the run goes on.
-                guard isNumber != 0 else { return .none }
+                guard let value = try? call.integer(1) else { return .none }
                 status = Int32(truncatingIfNeeded: value) & 0xFF
             }
             let final = finish(status: status)
@@ -183,15 +180,7 @@ final class RunSupervision {
             return .none
         }
         do {
-            try state.load("local hook, exit = ...; os.exit = function(code, close) hook(code); return exit(code, close) end",
-                           chunkName: "=(coclick)")
-            let stack = state.stack
-            stack.push(function: hook)
-            state.pushTable(path: "os")
-            _ = stack.rawField(-1, "exit")
-            lua_rotate(state.L, -2, 1)
-            stack.pop()
-            _ = try state.call(arguments: 2, results: 0)
+            try state.hook("exit", in: "os", before: hook)
         } catch {
             StandardStreams.writeError("coclick: warning: cannot hook os.exit: \(error)\n")
         }
