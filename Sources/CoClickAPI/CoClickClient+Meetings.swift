@@ -65,7 +65,7 @@ extension CoClickClient {
     /// most `concurrency` in flight, across page boundaries; the pages read ahead likewise.
     public func fullMeetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
                              concurrency: Int = CoClickConfiguration.defaultConcurrency) -> FullMeetingSequence {
-        FullMeetingSequence(client: self, query: query, per: per, limit: limit, concurrency: bounded(concurrency))
+        FullMeetingSequence(pages: meetingPages(query: query, per: per, limit: limit, concurrency: concurrency))
     }
 
     /// `requested` within 1 and the configuration's `maxConcurrency` (`--max-concurrency`).

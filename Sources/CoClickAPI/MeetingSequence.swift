@@ -67,11 +67,8 @@ public struct MeetingSequence: AsyncSequence, Sendable {
 /// boundaries. At most `concurrency` details are held (fetched or on their way).
 public struct FullMeetingSequence: AsyncSequence, Sendable {
     public typealias Element = Meeting
-    let client: CoClickClient
-    let query: MeetingQuery?
-    let per: Int
-    let limit: Int?
-    let concurrency: Int
+    /// The summaries' pages; their window's bound is also the details'.
+    let pages: MeetingPageSequence
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(sequence: self)
@@ -86,11 +83,9 @@ public struct FullMeetingSequence: AsyncSequence, Sendable {
         private var details: [Task<Meeting, any Error>] = []
 
         init(sequence s: FullMeetingSequence) {
-            client = s.client
-            concurrency = Swift.max(1, s.concurrency)
-            summaries = MeetingSequence.AsyncIterator(pages: MeetingPageSequence(
-                client: s.client, query: s.query, per: s.per, limit: s.limit, concurrency: s.concurrency)
-                .makeAsyncIterator())
+            client = s.pages.client
+            concurrency = Swift.max(1, s.pages.concurrency)
+            summaries = MeetingSequence.AsyncIterator(pages: s.pages.makeAsyncIterator())
         }
 
         deinit {
