@@ -35,6 +35,12 @@ let package = Package(
         // The state database (coclick.state, run history, the at-most-once creation journal):
         // SQLite through a maintained package rather than hand-written C bindings.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // secret_key_command's child process: spawning with every signal at its default, its own
+        // process group, the pipe read without blocking a thread and ended when the child exits
+        // even if a grandchild holds it open, the group killed on teardown (CoClickConfig).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // FilePath and FileDescriptor for swift-subprocess's API (CoClickConfig).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Lua 5.4 from Debian's liblua5.4-dev; the header re-exposes Lua's macros to Swift.
@@ -102,6 +108,8 @@ let package = Package(
             dependencies: [
                 "CoClickPOSIX", "CoClickAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The interactive loop: line editing (libedit), completion, history, printing, the pager.
