@@ -39,7 +39,8 @@ let package = Package(
         // process group, the pipe read without blocking a thread and ended when the child exits
         // even if a grandchild holds it open, the group killed on teardown (CoClickConfig).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
-        // FilePath and FileDescriptor for swift-subprocess's API (CoClickConfig).
+        // FileDescriptor: reads and writes that retry EINTR, writes in full (CoClickPOSIX,
+        // CoClickAPI, CoClickConfig, CoClickRunner) instead of hand-written read/write loops.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
@@ -68,7 +69,10 @@ let package = Package(
 
         // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a
         // write in full to a descriptor, and SignalSubscription (the Swift side of CSignals).
-        .target(name: "CoClickPOSIX", dependencies: ["CSignals"]),
+        .target(
+            name: "CoClickPOSIX",
+            dependencies: ["CSignals", .product(name: "SystemPackage", package: "swift-system")]
+        ),
 
         .target(
             name: "CoClickAPI",
@@ -78,6 +82,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
@@ -125,6 +130,7 @@ let package = Package(
             dependencies: [
                 "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CLua", "CLuaSupport",
                 "CoClickAPI", "CoClickSandbox", "CoClickState",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.
