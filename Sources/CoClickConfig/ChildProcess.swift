@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Glibc
 import Subprocess
 import Synchronization
@@ -20,15 +22,22 @@ private let runningChild = Atomic<pid_t>(0)
 /// killed after a normal exit (its teardown runs only on cancellation or a throwing body, and
 /// skips a child that has exited), and the group id where the run guard's `_exit` path can
 /// reach it without waiting (`killRunning()`).
+///
+/// Its async work runs on a thread of its own (`executor`), not on the shared concurrency
+/// pool: a pool whose threads are all blocked (by synchronous waits elsewhere, as in the
+/// parallel test run) must not hold back the deadline, nor make a prompt command time out.
 package enum ChildProcess {
-    enum Ending: Equatable {
+    /// The thread the command's reading, deadline and exit wait run on.
+    package static let executor = DedicatedThreadExecutor(name: "coclick secret command")
+
+    enum Ending: Equatable, Sendable {
         case exited(Int32)
         case signal(Int32)
         case timedOut
         case outputTooLarge
     }
 
-    struct Outcome {
+    struct Outcome: Sendable {
         var ending: Ending
         var output: [UInt8]
     }
@@ -46,6 +55,16 @@ package enum ChildProcess {
         if !interactive { options.processGroupID = 0 }
         // If our task is cancelled while the command runs: SIGKILL, to its whole group.
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: !interactive, allowedDurationToNextStep: .zero)]
+        return try await withTaskExecutorPreference(executor) { () async throws(SpawnFailure) -> Outcome in
+            try await run(executable: executable, arguments: arguments, environment: environment, interactive: interactive,
+                          timeout: timeout, outputLimit: outputLimit, options: options)
+        }
+    }
+
+    private static func run(
+        executable: String, arguments: [String], environment: [String: String], interactive: Bool,
+        timeout: Duration, outputLimit: Int, options: PlatformOptions
+    ) async throws(SpawnFailure) -> Outcome {
         let configuration = Configuration(
             executable: .path(FilePath(executable)), arguments: Arguments(arguments),
             environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
@@ -150,5 +169,31 @@ package enum ChildProcess {
         var info = siginfo_t()
         if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno != EINTR }
         return info._sifields._sigchld.si_pid == pid
+    }
+}
+
+/// Runs the jobs of the tasks that prefer it (`withTaskExecutorPreference`) on one thread of
+/// its own, in order. The standard library offers no such executor on Linux.
+package final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(name: String) {
+        let thread = Thread { [self] in
+            while true {
+                ready.wait()
+                if let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                    job.runSynchronously(on: asUnownedTaskExecutor())
+                }
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    package func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        ready.signal()
     }
 }
