@@ -35,6 +35,13 @@ let package = Package(
         // The state database (coclick.state, run history, the at-most-once creation journal):
         // SQLite through a maintained package rather than hand-written C bindings.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // secret_key_command's child process: spawning with every signal at its default, its own
+        // process group, the pipe read without blocking a thread and ended when the child exits
+        // even if a grandchild holds it open, the group killed on teardown (CoClickConfig).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // FileDescriptor: reads and writes that retry EINTR, writes in full (CoClickPOSIX,
+        // CoClickAPI, CoClickConfig, CoClickRunner) instead of hand-written read/write loops.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Lua 5.4 from Debian's liblua5.4-dev; the header re-exposes Lua's macros to Swift.
@@ -62,7 +69,10 @@ let package = Package(
 
         // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a
         // write in full to a descriptor, and SignalSubscription (the Swift side of CSignals).
-        .target(name: "CoClickPOSIX", dependencies: ["CSignals"]),
+        .target(
+            name: "CoClickPOSIX",
+            dependencies: ["CSignals", .product(name: "SystemPackage", package: "swift-system")]
+        ),
 
         .target(
             name: "CoClickAPI",
@@ -72,6 +82,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
@@ -106,6 +117,8 @@ let package = Package(
             dependencies: [
                 "CoClickPOSIX", "CoClickAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The interactive loop: line editing (libedit), completion, history, printing, the pager.
@@ -121,6 +134,7 @@ let package = Package(
             dependencies: [
                 "CoClickPOSIX", "CoClickConfig", "CoClickREPL", "CoClickLua", "CoClickAPI",
                 "CoClickSandbox", "CoClickState",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // scripts/bench: Swift bindings against plain C functions, json.decode against lua-cjson.

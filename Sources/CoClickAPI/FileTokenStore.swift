@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Tokens cached in files, one per (profile, base URL, secret ID), shared by processes:
 /// mode 0600 in a 0700 directory, written to a temporary file and renamed into place, and
@@ -69,7 +70,9 @@ public struct FileTokenStore: TokenStore {
         var bytes = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
         while total < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + total, $0.count - total) }
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                (try? FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))) ?? 0
+            }
             if n <= 0 { break }
             total += n
         }
@@ -93,11 +96,10 @@ public struct FileTokenStore: TokenStore {
         let temporary = final + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw fileError("create", temporary) }
-        var written = 0
-        while written < data.count {
-            let n = data.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + written, $0.count - written) }
-            if n <= 0 { close(fd); unlink(temporary); throw fileError("write", temporary) }
-            written += n
+        do {
+            try FileDescriptor(rawValue: fd).writeAll(data)
+        } catch {
+            close(fd); unlink(temporary); throw fileError("write", temporary)
         }
         fsync(fd)
         close(fd)
@@ -151,5 +153,3 @@ struct FileLock: Sendable {
     }
 }
 
-private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { Glibc.read(fd, p, n) }
-private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, p, n) }

@@ -1,25 +1,43 @@
+import Dispatch
+import Foundation
 import Glibc
+import Subprocess
+import Synchronization
+import SystemPackage
 
 // The child being waited for, for the exits that cannot wait (`--timeout`, a signal): its
 // process group (negative) or, for an interactive child in ours, its pid. 0: none.
-nonisolated(unsafe) private var runningChild: pid_t = 0
+private let runningChild = Atomic<pid_t>(0)
 
-/// Runs a program with posix_spawn, capturing its standard output within a time and size
-/// bound. Standard error is inherited. Foundation's Process offers no bound on either, and
-/// its pipe reads cannot be abandoned when a grandchild keeps the pipe open.
+/// Runs a program through swift-subprocess, capturing its standard output within a time and
+/// size bound. Standard error is inherited. The package spawns it with every signal at its
+/// default and no descriptor of ours but the three, reads the pipe without holding a thread,
+/// and ends the read when the child exits even if a grandchild keeps the pipe open.
 ///
 /// A non-interactive child runs in a process group of its own, killed whole when it ends
 /// (what it left running in the background goes too), when it overruns its bounds, and when
 /// the run ends before it does (`killRunning()`, from the run guard's exits).
+///
+/// Kept here rather than in the package: the deadline (swift-subprocess has none), the group
+/// killed after a normal exit (its teardown runs only on cancellation or a throwing body, and
+/// skips a child that has exited), and the group id where the run guard's `_exit` path can
+/// reach it without waiting (`killRunning()`).
+///
+/// Its async work runs on a thread of its own (`executor`), not on the shared concurrency
+/// pool: a pool whose threads are all blocked (by synchronous waits elsewhere, as in the
+/// parallel test run) must not hold back the deadline, nor make a prompt command time out.
 package enum ChildProcess {
-    enum Ending: Equatable {
+    /// The thread the command's reading, deadline and exit wait run on.
+    package static let executor = DedicatedThreadExecutor(name: "coclick secret command")
+
+    enum Ending: Equatable, Sendable {
         case exited(Int32)
         case signal(Int32)
         case timedOut
         case outputTooLarge
     }
 
-    struct Outcome {
+    struct Outcome: Sendable {
         var ending: Ending
         var output: [UInt8]
     }
@@ -30,124 +48,152 @@ package enum ChildProcess {
     ///   talk to the terminal); otherwise its standard input is `/dev/null` and it runs in a
     ///   process group of its own, all of which is killed on timeout.
     static func run(
-        arguments: [String], environment: [String: String], interactive: Bool,
+        executable: String, arguments: [String], environment: [String: String], interactive: Bool,
         timeout: Duration, outputLimit: Int
-    ) throws(SpawnFailure) -> Outcome {
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { throw SpawnFailure(errno: errno) }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
-        // Neither end may leak into other programs; the child gets the write end by dup2.
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, STDOUT_FILENO)
-        if !interactive {
-            posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+    ) async throws(SpawnFailure) -> Outcome {
+        var options = PlatformOptions()
+        if !interactive { options.processGroupID = 0 }
+        // If our task is cancelled while the command runs: SIGKILL, to its whole group.
+        options.teardownSequence = [.send(signal: .kill, toProcessGroup: !interactive, allowedDurationToNextStep: .zero)]
+        return try await withTaskExecutorPreference(executor) { () async throws(SpawnFailure) -> Outcome in
+            try await run(executable: executable, arguments: arguments, environment: environment, interactive: interactive,
+                          timeout: timeout, outputLimit: outputLimit, options: options)
         }
+    }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Signals we ignore or block (SIGPIPE, SIGINT for a REPL) must not stay so in the child.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        if !interactive {
-            flags |= Int32(POSIX_SPAWN_SETPGROUP)
-            posix_spawnattr_setpgroup(&attributes, 0)
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        close(writeEnd)
-        guard spawned == 0 else {
-            close(readEnd)
-            throw SpawnFailure(errno: spawned)
-        }
-        runningChild = interactive ? pid : -pid
-        defer { runningChild = 0 }
-
+    private static func run(
+        executable: String, arguments: [String], environment: [String: String], interactive: Bool,
+        timeout: Duration, outputLimit: Int, options: PlatformOptions
+    ) async throws(SpawnFailure) -> Outcome {
+        let configuration = Configuration(
+            executable: .path(FilePath(executable)), arguments: Arguments(arguments),
+            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            platformOptions: options
+        )
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        var output: [UInt8] = []
-        var ending: Ending?
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        reading: while true {
-            let remaining = milliseconds(until: deadline)
-            if remaining <= 0 { ending = .timedOut; break }
-            var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(remaining, 100)))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
+        do {
+            if interactive {
+                return try await run(configuration, input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
+                                     group: false, deadline: deadline, outputLimit: outputLimit)
             }
-            if ready == 0 {
-                // The child is done: what it left in the background may hold the pipe open.
-                if childExited(pid) { break reading }
-                continue
-            }
-            let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                break
-            }
-            if count == 0 { break reading }
-            output.append(contentsOf: buffer[0..<count])
-            if output.count > outputLimit { ending = .outputTooLarge; break }
+            return try await run(configuration, input: .none, group: true, deadline: deadline, outputLimit: outputLimit)
+        } catch let error as SubprocessError {
+            throw SpawnFailure(errno: error.underlyingError?.rawValue ?? EIO)
+        } catch {
+            throw SpawnFailure(errno: EIO)
         }
-        for index in buffer.indices { buffer[index] = 0 }
-        close(readEnd)
+    }
 
-        // Output is complete (or abandoned); now the exit status, within the same deadline.
-        if ending == nil {
-            while !childExited(pid) {
-                if milliseconds(until: deadline) <= 0 { ending = .timedOut; break }
-                usleep(10_000)
+    private enum Finish: Sendable {
+        case read(Ending?, [UInt8])
+        case deadline
+        case cancelled
+    }
+
+    private static func run<Input: InputProtocol>(
+        _ configuration: Configuration, input: Input, group: Bool, deadline: ContinuousClock.Instant, outputLimit: Int
+    ) async throws -> Outcome {
+        let result = try await Subprocess.run(
+            configuration, input: input, output: .sequence,
+            error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false)
+        ) { execution -> (ending: Ending?, output: [UInt8]) in
+            let pid = execution.processIdentifier.value
+            let target = group ? -pid : pid
+            runningChild.store(target, ordering: .sequentiallyConsistent)
+            defer { runningChild.store(0, ordering: .sequentiallyConsistent) }
+            let standardOutput = execution.standardOutput
+            var ending: Ending?
+            var output: [UInt8] = []
+            await withTaskGroup(of: Finish.self) { tasks in
+                tasks.addTask {
+                    do {
+                        try await Task.sleep(until: deadline, clock: .continuous)
+                    } catch {
+                        return .cancelled
+                    }
+                    // Ends the read: the pipe's writers are gone, or the child is.
+                    kill(target, SIGKILL)
+                    return .deadline
+                }
+                tasks.addTask {
+                    var output: [UInt8] = []
+                    do {
+                        for try await chunk in standardOutput {
+                            chunk.withUnsafeBytes { output.append(contentsOf: $0) }
+                            if output.count > outputLimit { return .read(.outputTooLarge, output) }
+                        }
+                    } catch {
+                        // A read error ends the output, as the end of the pipe does.
+                    }
+                    // Output is complete; now the exit status, within the same deadline.
+                    while !childExited(pid) {
+                        do { try await Task.sleep(for: .milliseconds(10)) } catch { break }
+                    }
+                    return .read(nil, output)
+                }
+                for await finish in tasks {
+                    switch finish {
+                    case .read(let readEnding, let readOutput):
+                        output = readOutput
+                        if ending == nil { ending = readEnding }
+                    case .deadline:
+                        if ending == nil { ending = .timedOut }
+                    case .cancelled:
+                        break
+                    }
+                    tasks.cancelAll()
+                }
             }
+            // Before reaping (the group keeps its id): nothing the command started outlives it.
+            kill(target, SIGKILL)
+            return (ending, output)
         }
-        // Before reaping (the group keeps its id): nothing the command started outlives it.
-        kill(interactive ? pid : -pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return Outcome(ending: ending ?? decode(status), output: output)
+        let (ending, output) = result.closureResult
+        switch (ending, result.terminationStatus) {
+        case (let ending?, _): return Outcome(ending: ending, output: output)
+        case (nil, .exited(let code)): return Outcome(ending: .exited(code), output: output)
+        case (nil, .signaled(let signal)): return Outcome(ending: .signal(signal), output: output)
+        }
     }
 
     /// Kills the child being waited for, if any (its whole group when it has one). Only
     /// async-signal-safe work: called on the way to `_exit`.
     package static func killRunning() {
-        let target = runningChild
+        let target = runningChild.load(ordering: .sequentiallyConsistent)
         if target != 0 { kill(target, SIGKILL) }
     }
 
-    /// Whether `pid` has exited, leaving it to be reaped (its group is killed first).
+    /// Whether `pid` has exited, leaving it to be reaped (swift-subprocess reaps it once the
+    /// body returns, after its group is killed).
     private static func childExited(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
         if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno != EINTR }
         return info._sifields._sigchld.si_pid == pid
     }
+}
 
-    private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int64 {
-        let (seconds, attoseconds) = (deadline - .now).components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+/// Runs the jobs of the tasks that prefer it (`withTaskExecutorPreference`) on one thread of
+/// its own, in order. The standard library offers no such executor on Linux.
+package final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(name: String) {
+        let thread = Thread { [self] in
+            while true {
+                ready.wait()
+                if let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                    job.runSynchronously(on: asUnownedTaskExecutor())
+                }
+            }
+        }
+        thread.name = name
+        thread.start()
     }
 
-    private static func decode(_ status: Int32) -> Ending {
-        let signal = status & 0x7F
-        if signal == 0 { return .exited((status >> 8) & 0xFF) }
-        return .signal(signal)
+    package func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        ready.signal()
     }
 }

@@ -25,7 +25,7 @@ package struct ConfigurationResolver: Sendable {
     /// - Throws: ``ConfigurationError``: malformed or unreadable `config.toml`, wrong value
     ///   types, half a key pair, a failing `secret_key_command`, an invalid base URL. A
     ///   missing key pair is not an error here; see ``ResolvedConfiguration/requireKeyPair()``.
-    package func resolve(_ flags: ConfigurationFlags = ConfigurationFlags(), runSecretKeyCommand: Bool = true) throws -> ResolvedConfiguration {
+    package func resolve(_ flags: ConfigurationFlags = ConfigurationFlags(), runSecretKeyCommand: Bool = true) async throws -> ResolvedConfiguration {
         let file = try ConfigFile.load(path: paths.configFile, home: XDGPaths.homeDirectory(environment: environment))
         var warnings: [String] = []
         if let warning = file?.permissionWarning { warnings.append(warning) }
@@ -45,7 +45,7 @@ package struct ConfigurationResolver: Sendable {
         }
 
         var sources = ConfigurationSources(profile: profileSource, baseURL: baseURLSource)
-        let keys = try resolveKeys(profile: profile, settings: settings, runSecretKeyCommand: runSecretKeyCommand)
+        let keys = try await resolveKeys(profile: profile, settings: settings, runSecretKeyCommand: runSecretKeyCommand)
         sources.secretID = keys.secretIDSource
         sources.secretKey = keys.secretKeySource
 
@@ -90,7 +90,7 @@ package struct ConfigurationResolver: Sendable {
         var secretKeySource: ValueSource?
     }
 
-    private func resolveKeys(profile: String, settings: ProfileSettings, runSecretKeyCommand: Bool) throws -> Keys {
+    private func resolveKeys(profile: String, settings: ProfileSettings, runSecretKeyCommand: Bool) async throws -> Keys {
         let idVariable = ConfigurationVariable.secretID, keyVariable = ConfigurationVariable.secretKey
         switch (variable(idVariable), variable(keyVariable)) {
         case let (id?, key?):
@@ -128,7 +128,7 @@ package struct ConfigurationResolver: Sendable {
             guard runSecretKeyCommand else {
                 return Keys(secretID: id, secretIDSource: idSource, secretKeySource: source)
             }
-            let secret = try SecretKeyCommand(command, environment: environment, timeout: secretKeyCommandTimeout)
+            let secret = try await SecretKeyCommand(command, environment: environment, timeout: secretKeyCommandTimeout)
                 .run(origin: name)
             return Keys(secretID: id, pair: KeyPair(secretID: id, secretKey: secret),
                         secretIDSource: idSource, secretKeySource: source)

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Small POSIX file helpers for configuration files: bounded reads, modes, atomic writes.
 /// POSIX rather than Foundation so that modes are exact and errors carry errno.
@@ -31,10 +32,11 @@ package enum FileAccess {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(errno: errno)
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try FileDescriptor(rawValue: fd).read(into: $0) }
+            } catch {
+                throw Failure(errno: (error as? Errno)?.rawValue ?? EIO)
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
@@ -102,18 +104,11 @@ package enum FileAccess {
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else { throw Failure(errno: errno) }
-        var written = 0
         var failure: Int32 = 0
         // The umask may have narrowed the mode at creation; set it exactly.
         if fchmod(fd, mode) != 0 { failure = errno }
-        while failure == 0, written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-            } else {
-                written += count
-            }
+        if failure == 0 {
+            do { try FileDescriptor(rawValue: fd).writeAll(bytes) } catch { failure = (error as? Errno)?.rawValue ?? EIO }
         }
         if failure == 0, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == 0 { failure = errno }

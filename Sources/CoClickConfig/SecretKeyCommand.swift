@@ -28,14 +28,14 @@ package struct SecretKeyCommand: Sendable {
 
     /// Runs the command. `origin` names where it was configured, for the error message.
     /// - Throws: ``ConfigurationError`` (`.secretKeyCommandFailed`).
-    package func run(origin: String) throws -> String {
+    package func run(origin: String) async throws -> String {
         func failure(_ what: String) -> ConfigurationError {
             ConfigurationError(.secretKeyCommandFailed, "secret_key_command in \(origin) \(what)")
         }
         let outcome: ChildProcess.Outcome
         do {
-            outcome = try ChildProcess.run(
-                arguments: ["/bin/sh", "-c", command], environment: environment,
+            outcome = try await ChildProcess.run(
+                executable: "/bin/sh", arguments: ["-c", command], environment: environment,
                 interactive: isatty(STDIN_FILENO) == 1, timeout: timeout, outputLimit: outputLimit
             )
         } catch {

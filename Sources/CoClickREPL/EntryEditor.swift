@@ -34,7 +34,7 @@ struct EntryEditor {
         fchmod(fd, 0o600)
         let written = Pager.writeAll(text.isEmpty ? "" : text + "\n", to: fd)
         close(fd)
-        guard written == (text.isEmpty ? 0 : text.utf8.count + 1) else {
+        guard written else {
             return .failed("edit: cannot write \(path)")
         }
         fflush(nil)

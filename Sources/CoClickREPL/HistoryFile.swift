@@ -72,7 +72,7 @@ struct HistoryFile {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let text = entries.map { Self.encode($0) + "\n" }.joined()
-        let written = FileDescriptorOutput.writeAll(text, to: fd) == text.utf8.count
+        let written = FileDescriptorOutput.writeAll(text, to: fd)
         close(fd)
         if !written || rename(temporary, path) != 0 { unlink(temporary) }
     }

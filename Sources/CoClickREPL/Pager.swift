@@ -48,7 +48,7 @@ struct Pager {
             return false
         }
         close(ends[0])
-        _ = Self.writeAll(text + "\n", to: ends[1])  // short when the pager quit early: no error
+        Self.writeAll(text + "\n", to: ends[1])  // short when the pager quit early: no error
         close(ends[1])
         let status = ForegroundProgram.wait(pid)
         // 126/127: the shell found no such pager (what it was sent sat unread in the pipe):
@@ -57,8 +57,9 @@ struct Pager {
     }
 
     /// Writes `text` to `fd` until done or the reader has gone (EPIPE, with SIGPIPE ignored
-    /// meanwhile so that a pager quit early cannot end the REPL); the bytes written.
-    static func writeAll(_ text: String, to fd: Int32) -> Int {
+    /// meanwhile so that a pager quit early cannot end the REPL); whether all of it was written.
+    @discardableResult
+    static func writeAll(_ text: String, to fd: Int32) -> Bool {
         BrokenPipes.ignoring { FileDescriptorOutput.writeAll(text, to: fd) }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Saving a profile")
 struct ConfigSaveTests {
-    @Test func createsTheFileAndItsDirectoriesPrivately() throws {
+    @Test func createsTheFileAndItsDirectoriesPrivately() async throws {
         let home = try TemporaryHome()
         let storage = try ProfileWriter.save(
             profile: "default", keyPair: KeyPair(secretID: "new-id", secretKey: "new-key"),
@@ -14,13 +14,13 @@ struct ConfigSaveTests {
         #expect(permissions(of: home.configFile) == 0o600)
         #expect(permissions(of: home.path + "/.config/coclick") == 0o700)
         #expect(permissions(of: home.path + "/.config") == 0o700)
-        let resolved = try home.resolver().resolve()
+        let resolved = try await home.resolver().resolve()
         #expect(resolved.keyPair == KeyPair(secretID: "new-id", secretKey: "new-key"))
         #expect(resolved.baseURL == "http://127.0.0.1:9/api/v1")
         #expect(resolved.warnings.isEmpty)
     }
 
-    @Test func keepsOtherProfilesAndKeysAndNarrowsTheMode() throws {
+    @Test func keepsOtherProfilesAndKeysAndNarrowsTheMode() async throws {
         let home = try TemporaryHome()
         let file = try home.write("""
         editor = "vi"
@@ -46,7 +46,7 @@ struct ConfigSaveTests {
         #expect(!text.contains("old-key"))
     }
 
-    @Test func addsANewProfileBesideExistingOnes() throws {
+    @Test func addsANewProfileBesideExistingOnes() async throws {
         let home = try TemporaryHome()
         let file = try home.write("[profiles.default]\nsecret_id = \"d\"\nsecret_key = \"dk\"\n")
         try ProfileWriter.save(profile: "my work", keyPair: KeyPair(secretID: "w", secretKey: "wk"), to: file)
@@ -55,7 +55,7 @@ struct ConfigSaveTests {
         #expect(config.profiles["my work"] == ProfileSettings(secretID: "w", secretKey: "wk"))
     }
 
-    @Test func keepsASecretKeyCommandInsteadOfStoringTheKey() throws {
+    @Test func keepsASecretKeyCommandInsteadOfStoringTheKey() async throws {
         let home = try TemporaryHome()
         let file = try home.write("[profiles.default]\nsecret_id = \"old\"\nsecret_key_command = \"pass show coclick\"\n")
         let storage = try ProfileWriter.save(profile: "default", keyPair: KeyPair(secretID: "new-id", secretKey: "typed-key"), to: file)
@@ -65,7 +65,7 @@ struct ConfigSaveTests {
         #expect(!(try home.read(file)).contains("typed-key"))
     }
 
-    @Test func aMalformedFileIsReportedAndLeftAlone() throws {
+    @Test func aMalformedFileIsReportedAndLeftAlone() async throws {
         let home = try TemporaryHome()
         let original = "[profiles.default\nsecret_id = \"x\"\n"
         let file = try home.write(original)
@@ -76,7 +76,7 @@ struct ConfigSaveTests {
         #expect(try home.read(file) == original)
     }
 
-    @Test func aSymlinkedConfigIsUpdatedThroughTheLink() throws {
+    @Test func aSymlinkedConfigIsUpdatedThroughTheLink() async throws {
         let home = try TemporaryHome()
         let target = try home.write("[profiles.other]\nsecret_id = \"o\"\nsecret_key = \"ok\"\n", to: "dotfiles/config.toml")
         try FileAccess.makeDirectories(home.path + "/.config/coclick", mode: 0o700)
@@ -88,7 +88,7 @@ struct ConfigSaveTests {
         #expect(config.profiles.keys.sorted() == ["default", "other"])
     }
 
-    @Test func aFileInTheWayIsAConfigurationError() throws {
+    @Test func aFileInTheWayIsAConfigurationError() async throws {
         let home = try TemporaryHome()
         // A regular file where a directory is needed fails even for root.
         let blocker = try home.write("not a directory", to: "blocker")
@@ -99,7 +99,7 @@ struct ConfigSaveTests {
         #expect(error?.description == "coclick: cannot read \(blocker)/coclick/config.toml: Not a directory")
     }
 
-    @Test func anUncreatableDirectoryIsAConfigurationError() throws {
+    @Test func anUncreatableDirectoryIsAConfigurationError() async throws {
         // /proc refuses new directories, even to root.
         let error = configurationError {
             try ProfileWriter.save(profile: "default", keyPair: KeyPair(secretID: "a", secretKey: "b"), to: "/proc/coclick-test/config.toml")

@@ -68,6 +68,17 @@ private func removeTree(_ path: String) {
 }
 
 /// Runs `body` and returns the configuration error it throws.
+func configurationError(_ body: () async throws -> Void) async -> ConfigurationError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as ConfigurationError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
 func configurationError(_ body: () throws -> Void) -> ConfigurationError? {
     do {
         try body()

@@ -22,8 +22,8 @@ package enum Auth {
         environment[ConfigurationVariable.secretKey] = nil
         let resolved: ResolvedConfiguration
         do {
-            resolved = try ConfigurationResolver(environment: environment)
-                .resolve(options.flags, runSecretKeyCommand: false)
+            let resolver = try ConfigurationResolver(environment: environment)
+            resolved = try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: false) }
         } catch {
             StandardStreams.writeError("\(error)\n")
             return ExitStatus.configuration
@@ -173,8 +173,8 @@ package enum Auth {
         }
         let resolved: ResolvedConfiguration
         do {
-            resolved = try ConfigurationResolver(environment: options.environment)
-                .resolve(options.flags, runSecretKeyCommand: false)
+            let resolver = try ConfigurationResolver(environment: options.environment)
+            resolved = try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: false) }
         } catch {
             StandardStreams.writeError("\(error)\n")
             return ExitStatus.configuration

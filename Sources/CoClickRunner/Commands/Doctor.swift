@@ -54,8 +54,8 @@ package enum Doctor {
         emit(configFileLine(paths.configFile))
         let resolved: ResolvedConfiguration
         do {
-            resolved = try ConfigurationResolver(environment: options.environment, paths: paths)
-                .resolve(options.flags, runSecretKeyCommand: false)
+            let resolver = try ConfigurationResolver(environment: options.environment, paths: paths)
+            resolved = try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: false) }
         } catch {
             emit(Line(level: .fail, topic: "config", text: stripped("\(error)"), status: ExitStatus.configuration))
             emit(Line(level: .warn, topic: "auth", text: "not checked (configuration failed)"))
@@ -76,8 +76,8 @@ package enum Doctor {
                       status: ExitStatus.configuration))
         case .secretKeyCommand(let path)?:
             do {
-                let full = try ConfigurationResolver(environment: options.environment, paths: paths)
-                    .resolve(options.flags, runSecretKeyCommand: true)
+                let resolver = try ConfigurationResolver(environment: options.environment, paths: paths)
+                let full = try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: true) }
                 pair = full.keyPair
                 if let key = pair?.secretKey { redaction.add(key) }
                 emit(Line(level: .ok, topic: "key", text: "secret_key_command in \(path) runs and gives a key (profile \"\(resolved.profile)\")"))

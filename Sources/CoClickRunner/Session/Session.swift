@@ -98,7 +98,7 @@ package final class Session {
     private static func resolve(_ options: RunOptions) -> Result<ResolvedConfiguration, ConfigurationError> {
         do {
             let resolver = try ConfigurationResolver(environment: options.environment)
-            return .success(try resolver.resolve(options.flags, runSecretKeyCommand: true))
+            return .success(try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: true) })
         } catch let error as ConfigurationError {
             return .failure(error)
         } catch {

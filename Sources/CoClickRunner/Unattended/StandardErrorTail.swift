@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Keeps the last bytes a run writes on standard error (`--ping` sends them), whoever writes
 /// them: coclick's messages, Lua's `io.stderr`, a child process. Descriptor 2 becomes a pipe
@@ -35,22 +36,11 @@ final class StandardErrorTail: @unchecked Sendable {
     private func pump() {
         defer { done.signal() }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        let (input, output) = (FileDescriptor(rawValue: reader), FileDescriptor(rawValue: original))
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if count == 0 { return }
-            var offset = 0
-            while offset < count {
-                let written = buffer.withUnsafeBytes { write(original, $0.baseAddress! + offset, count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    break  // the real standard error is gone; the tail is still kept
-                }
-                offset += written
-            }
+            guard let count = try? buffer.withUnsafeMutableBytes({ try input.read(into: $0) }), count > 0 else { return }
+            // A failure: the real standard error is gone; the tail is still kept.
+            _ = try? output.writeAll(buffer[0..<count])
             lock.withLock {
                 tail.append(contentsOf: buffer[0..<count])
                 if tail.count > Self.capacity { tail.removeFirst(tail.count - Self.capacity) }
