@@ -12,7 +12,7 @@ let multiarch = "x86_64-linux-gnu"
 let package = Package(
     name: "coclick",
     products: [
-        .executable(name: "coclick", targets: ["coclick"]),
+        .executable(name: "coclick", targets: ["coclick"])
     ],
     dependencies: [
         // The command line front: subcommands, ValidationError, completion scripts.
@@ -153,12 +153,13 @@ let package = Package(
                 // it. No exported symbol table (nothing dlsym()s the executable): 3 MB smaller.
                 // Relative relocations packed (RELR, glibc 2.36: Debian 12, Ubuntu 24.04): 136,000
                 // of them took 3.2 MB as RELA entries.
-                .unsafeFlags([
-                    "-use-ld=lld",
-                    "-Xlinker", "--no-export-dynamic",
-                    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-                    "-Xlinker", "--remap-inputs=*/libsqlite3.so=/usr/lib/\(multiarch)/libsqlite3.a",
-                ], .when(configuration: .release)),
+                .unsafeFlags(
+                    [
+                        "-use-ld=lld",
+                        "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                        "-Xlinker", "--remap-inputs=*/libsqlite3.so=/usr/lib/\(multiarch)/libsqlite3.a",
+                    ], .when(configuration: .release))
             ],
             plugins: ["BuildCommit"]
         ),

@@ -13,7 +13,8 @@ public struct APIDate: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         // An instant needs a time and an offset: a date without one is ambiguous.
         guard let parts = ISO8601Components(text), parts.hasTime, let offset = parts.offset,
-              let seconds = parts.epochSeconds else { return nil }
+            let seconds = parts.epochSeconds
+        else { return nil }
         self.text = text
         self.date = Date(timeIntervalSince1970: seconds)
         self.offsetSeconds = offset
@@ -36,8 +37,9 @@ public struct APIDate: Sendable, Hashable, CustomStringConvertible {
         let days = Int(floorDiv(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = CivilCalendar.date(fromDays: days)
-        var out = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d", y, m, d,
-                         secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, millis)
+        var out = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d", y, m, d,
+            secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, millis)
         if offsetSeconds == 0 {
             out += "Z"
         } else {
@@ -53,4 +55,3 @@ public struct APIDate: Sendable, Hashable, CustomStringConvertible {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }
-

@@ -25,7 +25,9 @@ public struct APIPath: Sendable, Hashable {
         if path.contains("://") || path.hasPrefix("//") {
             let shown = HTTPTraceEvent.redactURL(path)
             guard path.hasPrefix(base), path.count == base.count || ["/", "?"].contains(path.dropFirst(base.count).first) else {
-                throw refuse("\(shown) is not under the base URL \(base): the token is sent to the base URL only; give a path relative to it, such as /meetings")
+                throw refuse(
+                    "\(shown) is not under the base URL \(base): the token is sent to the base URL only; give a path relative to it, such as /meetings"
+                )
             }
             rest = String(path.dropFirst(base.count))
         }
@@ -40,8 +42,9 @@ public struct APIPath: Sendable, Hashable {
         url = base + rest
         // Belt and braces: whatever the text, the request goes where the base URL points.
         guard let target = URLComponents(string: url), let origin = URLComponents(string: base),
-              target.scheme?.lowercased() == origin.scheme?.lowercased(),
-              target.host?.lowercased() == origin.host?.lowercased(), target.port == origin.port else {
+            target.scheme?.lowercased() == origin.scheme?.lowercased(),
+            target.host?.lowercased() == origin.host?.lowercased(), target.port == origin.port
+        else {
             throw refuse("\(HTTPTraceEvent.redactURL(path)) does not lead to the base URL's host")
         }
     }

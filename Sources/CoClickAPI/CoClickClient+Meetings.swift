@@ -11,10 +11,12 @@ extension CoClickClient {
     func listMeetings(query: MeetingQuery?, page: Int, per: Int, throttle: ThrottleSignal?) async throws -> MeetingPage {
         guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
         guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
-        return try await get(url: url("/meetings", query: query?.encodedQueryString),
-                             tracedURL: url("/meetings", query: query?.queryString),
-                             headers: [("X-Page", String(page)), ("X-Per", String(per))],
-                             throttle: throttle, what: "list meetings") { exchange in
+        return try await get(
+            url: url("/meetings", query: query?.encodedQueryString),
+            tracedURL: url("/meetings", query: query?.queryString),
+            headers: [("X-Page", String(page)), ("X-Per", String(per))],
+            throttle: throttle, what: "list meetings"
+        ) { exchange in
             try meetingPage(exchange, page: page, per: per)
         }
     }
@@ -23,9 +25,10 @@ extension CoClickClient {
     private func meetingPage(_ exchange: HTTPExchange, page: Int, per: Int) throws -> MeetingPage {
         let json = try json(exchange, what: "list meetings")
         guard case .array(let elements) = json else {
-            throw CoClickError(.decode, status: exchange.status,
-                               message: "list meetings: expected a JSON array, got \(json.typeName)",
-                               bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redaction.current.redact))
+            throw CoClickError(
+                .decode, status: exchange.status,
+                message: "list meetings: expected a JSON array, got \(json.typeName)",
+                bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redaction.current.redact))
         }
         var items: [MeetingSummary] = []
         items.reserveCapacity(elements.count)
@@ -38,7 +41,10 @@ extension CoClickClient {
                 throw error
             }
         }
-        statistics?.update { $0.pages += 1; $0.meetingsRead += items.count }
+        statistics?.update {
+            $0.pages += 1
+            $0.meetingsRead += items.count
+        }
         let total = exchange.headers.first(name: "x-total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         // A server that caps the page size (the sandbox at 100) says so in its X-Per reply: a
         // full page of that size is not the last one, though shorter than what was asked.
@@ -49,22 +55,28 @@ extension CoClickClient {
 
     /// Every meeting on every page, up to `concurrency` pages read ahead while the caller works
     /// on the current one (see `MeetingPageSequence`).
-    public func meetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
-                         concurrency: Int = CoClickConfiguration.defaultConcurrency) -> MeetingSequence {
+    public func meetings(
+        query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+        concurrency: Int = CoClickConfiguration.defaultConcurrency
+    ) -> MeetingSequence {
         MeetingSequence(pages: meetingPages(query: query, per: per, limit: limit, concurrency: concurrency))
     }
 
     /// Every page, in order, up to `concurrency` requested ahead (1: the next one only). Pages
     /// are cut so that at most `limit` items come out.
-    public func meetingPages(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
-                             concurrency: Int = CoClickConfiguration.defaultConcurrency) -> MeetingPageSequence {
+    public func meetingPages(
+        query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+        concurrency: Int = CoClickConfiguration.defaultConcurrency
+    ) -> MeetingPageSequence {
         MeetingPageSequence(client: self, query: query, per: per, limit: limit, concurrency: bounded(concurrency))
     }
 
     /// Every meeting in full, in order: details fetched concurrently ahead of the caller, at
     /// most `concurrency` in flight, across page boundaries; the pages read ahead likewise.
-    public func fullMeetings(query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
-                             concurrency: Int = CoClickConfiguration.defaultConcurrency) -> FullMeetingSequence {
+    public func fullMeetings(
+        query: MeetingQuery? = nil, per: Int = 20, limit: Int? = nil,
+        concurrency: Int = CoClickConfiguration.defaultConcurrency
+    ) -> FullMeetingSequence {
         FullMeetingSequence(pages: meetingPages(query: query, per: per, limit: limit, concurrency: concurrency))
     }
 
@@ -129,9 +141,10 @@ extension CoClickClient {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw CoClickError(.badRequest, message: "post_json: the URL must start with http:// or https://")
         }
-        let spec = HTTPRequestSpec(method: .POST, url: url, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                                   body: body.jsonData(), bodyLimit: configuration.maxWebhookResponseBytes,
-                                   truncate: true, retry: .none, tracedURL: AttemptFailure.hostPart(url) + "/" + Redactor.placeholder)
+        let spec = HTTPRequestSpec(
+            method: .POST, url: url, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            body: body.jsonData(), bodyLimit: configuration.maxWebhookResponseBytes,
+            truncate: true, retry: .none, tracedURL: AttemptFailure.hostPart(url) + "/" + Redactor.placeholder)
         let exchange = try await transport.send(spec)
         return (exchange.status, String(decoding: exchange.body, as: UTF8.self))
     }

@@ -20,12 +20,15 @@ extension CoClickClient {
     ///   - headers: extra request headers (`X-Page`, `X-Per`).
     /// - Throws: `CoClickError`: `bad_request` for a path outside the base URL (nothing is sent),
     ///   the API's error kinds for a status outside 2xx, `decode` for a body that is not JSON.
-    public func send(_ method: HTTPMethod, path: String, query: String? = nil, headers: [(String, String)] = [],
-                     body: JSONValue? = nil) async throws -> APIReply {
+    public func send(
+        _ method: HTTPMethod, path: String, query: String? = nil, headers: [(String, String)] = [],
+        body: JSONValue? = nil
+    ) async throws -> APIReply {
         let target = try APIPath(path, baseURL: configuration.baseURL)
         let what = "\(method.rawValue) \(target.relative)"
-        let exchange = try await authorized(method, url: target.url(adding: query), headers: headers,
-                                            body: body.map { $0.jsonData() }, what: what)
+        let exchange = try await authorized(
+            method, url: target.url(adding: query), headers: headers,
+            body: body.map { $0.jsonData() }, what: what)
         // The run's one redactor knows the key and every token issued (the one just used too).
         let redactor = redaction.current
         var decoded: JSONValue?

@@ -17,9 +17,11 @@ public final class CoClickClient: Sendable {
 
     /// - Parameter redaction: shared with the caller's output paths (pass the run's own, which
     ///   may know the key already); the client adds the key and every token it obtains.
-    public init(configuration: CoClickConfiguration, tokenStore: any TokenStore = MemoryTokenStore(),
-                redaction: Redaction = Redaction(), trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil,
-                statistics: ClientStatistics? = nil) {
+    public init(
+        configuration: CoClickConfiguration, tokenStore: any TokenStore = MemoryTokenStore(),
+        redaction: Redaction = Redaction(), trace: (@Sendable (HTTPTraceEvent) -> Void)? = nil,
+        statistics: ClientStatistics? = nil
+    ) {
         self.configuration = configuration
         self.statistics = statistics
         let transport = HTTPTransport(configuration: configuration, trace: trace, statistics: statistics)
@@ -28,12 +30,14 @@ public final class CoClickClient: Sendable {
         self.redaction = redaction
         let tokenStore = RedactingTokenStore(base: tokenStore, redaction: redaction)
         self.tokenStore = tokenStore
-        let key = TokenKey(profile: configuration.profile, baseURL: configuration.baseURL,
-                           secretID: configuration.credentials?.secretID ?? "")
+        let key = TokenKey(
+            profile: configuration.profile, baseURL: configuration.baseURL,
+            secretID: configuration.credentials?.secretID ?? "")
         self.tokenKey = key
         let authenticator = Authenticator(configuration: configuration, transport: transport, redaction: redaction)
-        self.tokens = TokenProvider(key: key, store: tokenStore, margin: configuration.tokenRenewalMargin,
-                                    authenticate: { try await authenticator.authenticate() })
+        self.tokens = TokenProvider(
+            key: key, store: tokenStore, margin: configuration.tokenRenewalMargin,
+            authenticate: { try await authenticator.authenticate() })
     }
 
     /// Closes the connection pool. The client cannot be used afterwards.
@@ -62,15 +66,18 @@ public final class CoClickClient: Sendable {
 
     /// Sends a request with the bearer token; after a 401, renews the token once and repeats.
     /// Returns a 2xx exchange; any other status is thrown as a `CoClickError`.
-    func authorized(_ method: HTTPMethod, url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
-                    body: Data? = nil, throttle: ThrottleSignal? = nil, what: String) async throws -> HTTPExchange {
+    func authorized(
+        _ method: HTTPMethod, url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
+        body: Data? = nil, throttle: ThrottleSignal? = nil, what: String
+    ) async throws -> HTTPExchange {
         var token = try await tokens.token()
         var renewed = false
         while true {
-            let spec = HTTPRequestSpec(method: method, url: url,
-                                       headers: headers + [("Authorization", "Bearer \(token.value)")],
-                                       body: body, bodyLimit: configuration.maxBodyBytes, retry: configuration.retry,
-                                       tracedURL: tracedURL, throttle: throttle)
+            let spec = HTTPRequestSpec(
+                method: method, url: url,
+                headers: headers + [("Authorization", "Bearer \(token.value)")],
+                body: body, bodyLimit: configuration.maxBodyBytes, retry: configuration.retry,
+                tracedURL: tracedURL, throttle: throttle)
             let exchange: HTTPExchange
             do {
                 exchange = try await transport.send(spec)
@@ -79,16 +86,19 @@ public final class CoClickClient: Sendable {
             }
             if exchange.status == 401 {
                 if renewed {
-                    throw CoClickError(.unauthorized, status: 401,
-                                       message: "\(what): the token was refused again after renewing it")
+                    throw CoClickError(
+                        .unauthorized, status: 401,
+                        message: "\(what): the token was refused again after renewing it")
                 }
                 token = try await tokens.renew(rejecting: token)
                 renewed = true
                 continue
             }
             let scrub = redaction.current.redact
-            if let error = ResponseClassifier.error(status: exchange.status, body: exchange.body,
-                                                    contentType: exchange.contentType, scrub: scrub) {
+            if let error = ResponseClassifier.error(
+                status: exchange.status, body: exchange.body,
+                contentType: exchange.contentType, scrub: scrub)
+            {
                 throw error
             }
             return exchange
@@ -99,17 +109,21 @@ public final class CoClickClient: Sendable {
     /// `decode`: truncated, not JSON, an HTML page, the wrong shape, a redirect, too large) is
     /// retried as the transport retries a 503, so that a flaky proxy is survived and a broken
     /// server fails with `decode` (exit 5) after the same few attempts.
-    func get<Value>(url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
-                    throttle: ThrottleSignal? = nil, what: String,
-                    decode: (HTTPExchange) throws -> Value) async throws -> Value {
+    func get<Value>(
+        url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
+        throttle: ThrottleSignal? = nil, what: String,
+        decode: (HTTPExchange) throws -> Value
+    ) async throws -> Value {
         let retry = configuration.retry
         var attempt = 1
         while true {
             // Outside the retry: a broken /authenticate reply fails at once (its POST is never retried).
             _ = try await tokens.token()
             do {
-                return try decode(try await authorized(.GET, url: url, tracedURL: tracedURL, headers: headers,
-                                                       throttle: throttle, what: what))
+                return try decode(
+                    try await authorized(
+                        .GET, url: url, tracedURL: tracedURL, headers: headers,
+                        throttle: throttle, what: what))
             } catch let error as CoClickError where error.kind == .decode && attempt < retry.maxAttempts {
                 try await Task.sleep(for: retry.delay(retry: attempt, retryAfter: nil))
                 attempt += 1
@@ -122,8 +136,9 @@ public final class CoClickClient: Sendable {
         do {
             return try JSONParser.parse(exchange.body)
         } catch {
-            var failure = ResponseClassifier.notJSON(status: exchange.status, body: exchange.body,
-                                                     contentType: exchange.contentType, what: what, scrub: redaction.current.redact)
+            var failure = ResponseClassifier.notJSON(
+                status: exchange.status, body: exchange.body,
+                contentType: exchange.contentType, what: what, scrub: redaction.current.redact)
             // Say what was wrong where ("nesting deeper than 512 at byte 6145"); not for an HTML page.
             if !ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType) {
                 failure.message += ": \(error)"
@@ -151,45 +166,54 @@ struct Authenticator: Sendable {
         let body: JSONValue = .object(["secret_id": .string(credentials.secretID), "secret_key": .string(credentials.secretKey)])
         var retry = configuration.retry
         retry.retryableStatuses = []
-        let spec = HTTPRequestSpec(method: .POST, url: configuration.baseURL + "/authenticate",
-                                   body: body.jsonData(), bodyLimit: 1 << 20, retry: retry)
+        let spec = HTTPRequestSpec(
+            method: .POST, url: configuration.baseURL + "/authenticate",
+            body: body.jsonData(), bodyLimit: 1 << 20, retry: retry)
         let exchange = try await transport.send(spec)
         // The body may hold a token: no excerpt of it ever goes into an error.
         if exchange.status == 401 || exchange.status == 403 {
-            throw CoClickError(.unauthorized, status: exchange.status,
-                               message: "authentication rejected: check the secret ID and secret key")
+            throw CoClickError(
+                .unauthorized, status: exchange.status,
+                message: "authentication rejected: check the secret ID and secret key")
         }
         if exchange.status == 400 || exchange.status == 422 {
             // The key pair is all this request sends: refused in the API's own words (a JSON
             // object, e.g. an `errors` object), it is the pair that is rejected, as by a 401.
             // Anything else (an HTML page, an empty body) is a broken server or proxy.
             guard case .object? = try? JSONValue.parse(exchange.body) else {
-                throw CoClickError(.decode, status: exchange.status,
-                                   message: "authenticate: HTTP \(exchange.status) without the API's JSON error body"
-                                       + (ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
-                                           ? " (an HTML page, not the API)" : ""))
+                throw CoClickError(
+                    .decode, status: exchange.status,
+                    message: "authenticate: HTTP \(exchange.status) without the API's JSON error body"
+                        + (ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
+                            ? " (an HTML page, not the API)" : ""))
             }
             // What the server said of the pair, scrubbed: a 422 may echo the key in its `errors`.
-            var rejected = CoClickError(.unauthorized, status: exchange.status,
-                                        message: "authentication rejected: check the secret ID and secret key")
-            if let said = ResponseClassifier.error(status: exchange.status, body: exchange.body,
-                                                   contentType: exchange.contentType, scrub: redaction.current.redact) {
+            var rejected = CoClickError(
+                .unauthorized, status: exchange.status,
+                message: "authentication rejected: check the secret ID and secret key")
+            if let said = ResponseClassifier.error(
+                status: exchange.status, body: exchange.body,
+                contentType: exchange.contentType, scrub: redaction.current.redact)
+            {
                 rejected.message = "authentication rejected: " + said.message
                 rejected.validationErrors = said.validationErrors
             }
             throw rejected
         }
         // A 422 may echo the key in its `errors`: scrubbed (validation errors included) here.
-        if var error = ResponseClassifier.error(status: exchange.status, body: exchange.body,
-                                                contentType: exchange.contentType, scrub: redaction.current.redact) {
+        if var error = ResponseClassifier.error(
+            status: exchange.status, body: exchange.body,
+            contentType: exchange.contentType, scrub: redaction.current.redact)
+        {
             error.bodyExcerpt = nil
             error.message = "authenticate: " + error.message
             throw error
         }
         guard let json = try? JSONValue.parse(exchange.body) else {
-            throw CoClickError(.decode, status: exchange.status,
-                               message: ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
-                                   ? "authenticate: got an HTML page instead of JSON" : "authenticate: response is not valid JSON")
+            throw CoClickError(
+                .decode, status: exchange.status,
+                message: ResponseClassifier.looksLikeHTML(exchange.body, contentType: exchange.contentType)
+                    ? "authenticate: got an HTML page instead of JSON" : "authenticate: response is not valid JSON")
         }
         let token = try Token(authenticationResponse: json, baseURL: configuration.baseURL)
         redaction.add(token.value)

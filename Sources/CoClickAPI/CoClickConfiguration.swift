@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where and how the client talks to CoClick. Defaults follow SPEC.md.
 public struct CoClickConfiguration: Sendable {
     public static let defaultBaseURL = "https://www.coclick.io/api/v1"
@@ -40,5 +42,3 @@ public struct CoClickConfiguration: Sendable {
         return u
     }
 }
-
-import Foundation

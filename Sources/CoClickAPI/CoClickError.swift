@@ -40,8 +40,10 @@ public struct CoClickError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static let excerptLimit = 200
 
-    public init(_ kind: Kind, status: Int? = nil, message: String,
-                validationErrors: [String: [String]] = [:], bodyExcerpt: String? = nil) {
+    public init(
+        _ kind: Kind, status: Int? = nil, message: String,
+        validationErrors: [String: [String]] = [:], bodyExcerpt: String? = nil
+    ) {
         self.kind = kind
         self.status = status
         self.message = message

@@ -51,9 +51,10 @@ public struct ExtraTrustRoots: Sendable {
     private static func pemCertificates(_ path: String) -> [NIOSSLCertificate]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              (attributes[.size] as? Int ?? 0) <= 4 << 20 else { return nil }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            (attributes[.size] as? Int ?? 0) <= 4 << 20
+        else { return nil }
         return try? NIOSSLCertificate.fromPEMFile(path)
     }
 }

@@ -32,8 +32,10 @@ public struct FileTokenStore: TokenStore {
         try readCached(key)
     }
 
-    public func renew(_ key: TokenKey, margin: Duration, rejected: String?,
-                      authenticate: @escaping @Sendable () async throws -> Token) async throws -> Token {
+    public func renew(
+        _ key: TokenKey, margin: Duration, rejected: String?,
+        authenticate: @escaping @Sendable () async throws -> Token
+    ) async throws -> Token {
         try makeDirectory()
         let lock = try await FileLock.acquire(path: path(for: key) + ".lock", timeout: lockTimeout)
         defer { lock.release() }
@@ -77,13 +79,15 @@ public struct FileTokenStore: TokenStore {
             total += n
         }
         guard total < bytes.count, let json = try? JSONValue.parse(Data(bytes[0..<total])),
-              json["base_url"]?.stringValue == key.baseURL,
-              json["secret_id"]?.stringValue == key.secretID,
-              json["profile"]?.stringValue == key.profile,
-              let value = json["token"]?.stringValue,
-              let expires = json["expires_at"]?.stringValue.flatMap(APIDate.init) else { return nil }
-        return Token(value: value, expiresAt: expires.date, expiresAtText: expires.text,
-                     company: json["company"]?.stringValue ?? "", baseURL: key.baseURL)
+            json["base_url"]?.stringValue == key.baseURL,
+            json["secret_id"]?.stringValue == key.secretID,
+            json["profile"]?.stringValue == key.profile,
+            let value = json["token"]?.stringValue,
+            let expires = json["expires_at"]?.stringValue.flatMap(APIDate.init)
+        else { return nil }
+        return Token(
+            value: value, expiresAt: expires.date, expiresAtText: expires.text,
+            company: json["company"]?.stringValue ?? "", baseURL: key.baseURL)
     }
 
     private func writeCached(_ token: Token, for key: TokenKey) throws {
@@ -99,7 +103,9 @@ public struct FileTokenStore: TokenStore {
         do {
             try FileDescriptor(rawValue: fd).writeAll(data)
         } catch {
-            close(fd); unlink(temporary); throw fileError("write", temporary)
+            close(fd)
+            unlink(temporary)
+            throw fileError("write", temporary)
         }
         fsync(fd)
         close(fd)
@@ -112,8 +118,9 @@ public struct FileTokenStore: TokenStore {
     private func makeDirectory() throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         guard FileManager.default.fileExists(atPath: directory) else { throw fileError("create directory", directory) }
     }
 
@@ -152,4 +159,3 @@ struct FileLock: Sendable {
         close(fd)
     }
 }
-

@@ -39,8 +39,9 @@ public struct HTTPTraceEvent: Sendable, CustomStringConvertible {
     static func redactURL(_ url: String) -> String {
         var result = url
         if let schemeEnd = result.range(of: "://"),
-           let at = result[schemeEnd.upperBound...].firstIndex(of: "@"),
-           !result[schemeEnd.upperBound..<at].contains("/") {
+            let at = result[schemeEnd.upperBound...].firstIndex(of: "@"),
+            !result[schemeEnd.upperBound..<at].contains("/")
+        {
             result.replaceSubrange(schemeEnd.upperBound..<at, with: Redactor.placeholder)
         }
         guard let q = result.firstIndex(of: "?") else { return Redactor.scrubJWTs(result) }

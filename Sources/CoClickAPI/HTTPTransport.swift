@@ -43,11 +43,14 @@ final class HTTPTransport: Sendable {
     let trace: (@Sendable (HTTPTraceEvent) -> Void)?
     let statistics: ClientStatistics?
 
-    init(configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?,
-         statistics: ClientStatistics? = nil) {
+    init(
+        configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?,
+        statistics: ClientStatistics? = nil
+    ) {
         var config = HTTPClient.Configuration()
-        config.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)),
-                               read: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)))
+        config.timeout = .init(
+            connect: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)),
+            read: .nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9)))
         // Connection failures surface at once; this type retries them itself, within its policy.
         config.connectionPool.retryConnectionEstablishment = false
         // A redirect could carry the bearer token to another host.
@@ -107,16 +110,20 @@ final class HTTPTransport: Sendable {
         }
     }
 
-    private func report(_ spec: HTTPRequestSpec, attempt: Int, started: ContinuousClock.Instant,
-                        status: Int?, bytes: Int, error: String? = nil) {
+    private func report(
+        _ spec: HTTPRequestSpec, attempt: Int, started: ContinuousClock.Instant,
+        status: Int?, bytes: Int, error: String? = nil
+    ) {
         statistics?.update { counts in
             counts.requests += 1
             if attempt > 1 { counts.retries += 1 }
             counts.bytesReceived += bytes
         }
         guard let trace else { return }
-        trace(HTTPTraceEvent(method: spec.method.rawValue, url: spec.tracedURL ?? spec.url, status: status,
-                             duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))
+        trace(
+            HTTPTraceEvent(
+                method: spec.method.rawValue, url: spec.tracedURL ?? spec.url, status: status,
+                duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))
     }
 
     /// One attempt, bounded by the request timeout from the first byte sent to the last read.
@@ -131,8 +138,9 @@ final class HTTPTransport: Sendable {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let exchange = first else {
-                    throw AttemptFailure(CoClickError(.timeout, message: "no complete response within \(Self.format(timeout))"),
-                                         retryable: true, mayHaveReachedServer: true)
+                    throw AttemptFailure(
+                        CoClickError(.timeout, message: "no complete response within \(Self.format(timeout))"),
+                        retryable: true, mayHaveReachedServer: true)
                 }
                 return exchange
             }
@@ -197,48 +205,58 @@ struct AttemptFailure: Error {
     static func classify(_ error: any Error, url: String, limit: Int) -> AttemptFailure {
         let host = Self.hostPart(url)
         if error is NIOTooManyBytesError {
-            return AttemptFailure(CoClickError(.decode, message: "response body larger than the \(limit)-byte limit"),
-                                  retryable: false, mayHaveReachedServer: true)
+            return AttemptFailure(
+                CoClickError(.decode, message: "response body larger than the \(limit)-byte limit"),
+                retryable: false, mayHaveReachedServer: true)
         }
         if let e = error as? HTTPClientError {
             if [.connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout].contains(e) {
-                return AttemptFailure(CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
-                                      retryable: true, mayHaveReachedServer: false)
+                return AttemptFailure(
+                    CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
+                    retryable: true, mayHaveReachedServer: false)
             }
             if [.readTimeout, .writeTimeout, .deadlineExceeded].contains(e) {
-                return AttemptFailure(CoClickError(.timeout, message: "\(host) did not answer in time"),
-                                      retryable: true, mayHaveReachedServer: true)
+                return AttemptFailure(
+                    CoClickError(.timeout, message: "\(host) did not answer in time"),
+                    retryable: true, mayHaveReachedServer: true)
             }
             if e == .remoteConnectionClosed {
-                return AttemptFailure(CoClickError(.network, message: "\(host) closed the connection"),
-                                      retryable: true, mayHaveReachedServer: true)
+                return AttemptFailure(
+                    CoClickError(.network, message: "\(host) closed the connection"),
+                    retryable: true, mayHaveReachedServer: true)
             }
             if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || "\(e)".contains("unsupportedScheme") {
-                return AttemptFailure(CoClickError(.network, message: "invalid URL \(HTTPTraceEvent.redactURL(url))"),
-                                      retryable: false, mayHaveReachedServer: false)
+                return AttemptFailure(
+                    CoClickError(.network, message: "invalid URL \(HTTPTraceEvent.redactURL(url))"),
+                    retryable: false, mayHaveReachedServer: false)
             }
             if e == .alreadyShutdown {
-                return AttemptFailure(CoClickError(.network, message: "the HTTP client is shut down"),
-                                      retryable: false, mayHaveReachedServer: false)
+                return AttemptFailure(
+                    CoClickError(.network, message: "the HTTP client is shut down"),
+                    retryable: false, mayHaveReachedServer: false)
             }
             return AttemptFailure(CoClickError(.network, message: "\(host): \(e)"), retryable: true, mayHaveReachedServer: true)
         }
         if error is HTTPParserError {
             // Typically a body cut short of its Content-Length by the connection closing.
-            return AttemptFailure(CoClickError(.network, message: "\(host): the reply was cut short or is not valid HTTP (\(error))"),
-                                  retryable: true, mayHaveReachedServer: true)
+            return AttemptFailure(
+                CoClickError(.network, message: "\(host): the reply was cut short or is not valid HTTP (\(error))"),
+                retryable: true, mayHaveReachedServer: true)
         }
         if error is NIOConnectionError {
-            return AttemptFailure(CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
-                                  retryable: true, mayHaveReachedServer: false)
+            return AttemptFailure(
+                CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
+                retryable: true, mayHaveReachedServer: false)
         }
         if let e = error as? ChannelError, case .connectTimeout = e {
-            return AttemptFailure(CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
-                                  retryable: true, mayHaveReachedServer: false)
+            return AttemptFailure(
+                CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
+                retryable: true, mayHaveReachedServer: false)
         }
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
-            return AttemptFailure(CoClickError(.network, message: "cannot connect to \(host): connection refused"),
-                                  retryable: true, mayHaveReachedServer: false)
+            return AttemptFailure(
+                CoClickError(.network, message: "cannot connect to \(host): connection refused"),
+                retryable: true, mayHaveReachedServer: false)
         }
         return AttemptFailure(CoClickError(.network, message: "\(host): \(error)"), retryable: true, mayHaveReachedServer: true)
     }

@@ -14,8 +14,10 @@ public enum HealthPing {
 
     /// Sends one ping and returns the HTTP status; throws a `CoClickError` (`network`,
     /// `timeout`) when no answer came within `bound`.
-    public static func send(_ method: Method, url: String, body: [UInt8] = [], bound: Duration = HealthPing.bound,
-                            userAgent: String = "coclick") async throws -> Int {
+    public static func send(
+        _ method: Method, url: String, body: [UInt8] = [], bound: Duration = HealthPing.bound,
+        userAgent: String = "coclick"
+    ) async throws -> Int {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw CoClickError(.badRequest, message: "ping URL must start with http:// or https://")
         }

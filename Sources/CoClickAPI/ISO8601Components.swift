@@ -32,7 +32,8 @@ public struct ISO8601Components: Sendable, Hashable {
             return true
         }
         guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month) else { return nil }
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month)
+        else { return nil }
         (self.year, self.month, self.day) = (year, month, day)
         guard i < b.count else { return }
         guard take("T") || take("t") || take(" ") else { return nil }

@@ -60,9 +60,15 @@ struct JSONParser {
         case UInt8(ascii: "\""):
             i += 1
             return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default: throw failure("unexpected character")
         }
@@ -152,7 +158,10 @@ struct JSONParser {
         while true {
             guard i < bytes.count else { throw failure("unterminated string") }
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                break
+            }
             if c < 0x20 { throw failure("control character in string") }
             if c != UInt8(ascii: "\\") {
                 scratch.append(c)
@@ -219,7 +228,10 @@ struct JSONParser {
     /// byte in `buffer` to the offset named in the error.
     private func validated(_ buffer: UnsafeRawBufferPointer, errorAt: (Int) -> Int) throws -> String {
         var ascii = true
-        for b in buffer where b >= 0x80 { ascii = false; break }
+        for b in buffer where b >= 0x80 {
+            ascii = false
+            break
+        }
         if ascii { return String(decoding: buffer, as: UTF8.self) }
         if let text = String(validating: buffer, as: UTF8.self) { return text }
         var parser = Unicode.UTF8.ForwardParser()  // only on the error path: find the bad byte
@@ -232,7 +244,10 @@ struct JSONParser {
     private mutating func number() throws -> JSONValue {
         let start = i
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
         guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
         var magnitude: UInt64 = 0
         var overflow = false

@@ -67,8 +67,9 @@ public enum MeetingDraft {
     /// An absolute http(s) URL with a host and no spaces.
     public static func isWebURL(_ text: String) -> Bool {
         guard !text.contains(" "), let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty else { return false }
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else { return false }
         return true
     }
 }

@@ -45,7 +45,10 @@ public enum MeetingQuery: Sendable, Hashable {
                 flatten(object[key] ?? .null, name: "\(name)[\(PercentEncoding.encode(key))]", into: &pairs)
             }
         case .array(let items):
-            if items.isEmpty { pairs.append("\(name)[]="); return }
+            if items.isEmpty {
+                pairs.append("\(name)[]=")
+                return
+            }
             for item in items { flatten(item, name: "\(name)[]", into: &pairs) }
         case .null: pairs.append("\(name)=")
         case .bool(let b): pairs.append("\(name)=\(b)")
@@ -66,8 +69,8 @@ public enum PercentEncoding {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF".unicodeScalars)

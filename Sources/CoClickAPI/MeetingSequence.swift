@@ -16,15 +16,18 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
         private let pages: PageWindow<MeetingPage>
 
         init(sequence s: MeetingPageSequence) {
-            pages = PageWindow(per: s.per, limit: s.limit, bound: s.concurrency, fetch: { page, throttle in
-                let result = try await s.client.listMeetings(query: s.query, page: page, per: s.per, throttle: throttle)
-                return FetchedPage(page: result, items: result.count, per: result.per, ids: result.items.map(\.id))
-            }, trim: { page, keep in
-                var page = page
-                page.items = Array(page.items.prefix(keep))
-                page.next = nil
-                return page
-            })
+            pages = PageWindow(
+                per: s.per, limit: s.limit, bound: s.concurrency,
+                fetch: { page, throttle in
+                    let result = try await s.client.listMeetings(query: s.query, page: page, per: s.per, throttle: throttle)
+                    return FetchedPage(page: result, items: result.count, per: result.per, ids: result.items.map(\.id))
+                },
+                trim: { page, keep in
+                    var page = page
+                    page.items = Array(page.items.prefix(keep))
+                    page.next = nil
+                    return page
+                })
         }
 
         public func next() async throws -> MeetingPage? {

@@ -10,9 +10,11 @@ public struct NewMeeting: Sendable, Hashable {
     public var presenterWaitingRoomIframeURL: String?
     public var prospectWaitingRoomIframeURL: String?
 
-    public init(user: String?, startsAt: String?, cobrowsingURL: String?,
-                cobrowsingCookiesData: JSONValue? = nil, customData: JSONValue? = nil,
-                presenterWaitingRoomIframeURL: String? = nil, prospectWaitingRoomIframeURL: String? = nil) {
+    public init(
+        user: String?, startsAt: String?, cobrowsingURL: String?,
+        cobrowsingCookiesData: JSONValue? = nil, customData: JSONValue? = nil,
+        presenterWaitingRoomIframeURL: String? = nil, prospectWaitingRoomIframeURL: String? = nil
+    ) {
         self.user = user
         self.startsAt = startsAt
         self.cobrowsingURL = cobrowsingURL

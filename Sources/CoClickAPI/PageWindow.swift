@@ -78,8 +78,10 @@ final class PageWindow<Page: Sendable> {
         let number = (previous?.number ?? 0) + 1
         if let previous, !result.ids.isEmpty, result.ids == previous.ids {
             stop()
-            throw CoClickError(.decode, message: "list meetings: page \(number) repeats page \(previous.number): "
-                                   + "the server ignores X-Page")
+            throw CoClickError(
+                .decode,
+                message: "list meetings: page \(number) repeats page \(previous.number): "
+                    + "the server ignores X-Page")
         }
         previous = (number, result.ids)
         var page = result.page
@@ -106,10 +108,11 @@ final class PageWindow<Page: Sendable> {
         if throttle.takeEvents() { size = max(1, size / 2) }
         while !finished, launched.count < size, wanted(nextNumber) {
             let (number, fetch, throttle) = (nextNumber, self.fetch, self.throttle)
-            launched.append(Task {
-                try await throttle.waitOut()
-                return try await fetch(number, throttle)
-            })
+            launched.append(
+                Task {
+                    try await throttle.waitOut()
+                    return try await fetch(number, throttle)
+                })
             nextNumber += 1
         }
     }

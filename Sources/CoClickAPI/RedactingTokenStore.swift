@@ -11,8 +11,10 @@ struct RedactingTokenStore: TokenStore {
         return token
     }
 
-    func renew(_ key: TokenKey, margin: Duration, rejected: String?,
-               authenticate: @escaping @Sendable () async throws -> Token) async throws -> Token {
+    func renew(
+        _ key: TokenKey, margin: Duration, rejected: String?,
+        authenticate: @escaping @Sendable () async throws -> Token
+    ) async throws -> Token {
         let token = try await base.renew(key, margin: margin, rejected: rejected, authenticate: authenticate)
         redaction.add(token.value)
         return token

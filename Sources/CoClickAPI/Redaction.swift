@@ -28,8 +28,10 @@ public struct Redactor: Sendable, Hashable {
     /// Adds `secret` (ignored when empty).
     public mutating func add(_ secret: String) {
         guard !secret.isEmpty else { return }
-        let forms = [secret, Self.jsonEscaped(secret, slash: true), Self.jsonEscaped(secret, slash: false),
-                     PercentEncoding.encode(secret)]
+        let forms = [
+            secret, Self.jsonEscaped(secret, slash: true), Self.jsonEscaped(secret, slash: false),
+            PercentEncoding.encode(secret),
+        ]
         for form in forms.map({ Array($0.utf8) }) where !patterns.contains(form) {
             patterns.append(form)
         }
@@ -64,7 +66,8 @@ public struct Redactor: Sendable, Hashable {
         let last = bytes.count - pattern.count
         while index <= last {
             if bytes[index] == first, bytes[index..<index + pattern.count].elementsEqual(pattern),
-               startsWord(bytes, at: index, pattern: pattern), endsWord(bytes, at: index + pattern.count, pattern: pattern) {
+                startsWord(bytes, at: index, pattern: pattern), endsWord(bytes, at: index + pattern.count, pattern: pattern)
+            {
                 result.append(contentsOf: bytes[copied..<index])
                 result.append(contentsOf: placeholderBytes)
                 index += pattern.count

@@ -7,12 +7,14 @@ enum ResponseClassifier {
         let json = try? JSONValue.parse(body)
         let excerpt = excerpt(body, scrub: scrub)
         if let echoed = json?["errors"].flatMap(validationErrors), !echoed.isEmpty,
-           status == 400 || status == 422 || (200..<300).contains(status) {
+            status == 400 || status == 422 || (200..<300).contains(status)
+        {
             // A server may echo the key or token in a field name or message.
             var errors: [String: [String]] = [:]
             for (field, messages) in echoed { errors[scrub(field), default: []] += messages.map(scrub) }
-            return CoClickError(.validation, status: status, message: CoClickError.validationMessage(errors),
-                                validationErrors: errors, bodyExcerpt: excerpt)
+            return CoClickError(
+                .validation, status: status, message: CoClickError.validationMessage(errors),
+                validationErrors: errors, bodyExcerpt: excerpt)
         }
         if (200..<300).contains(status) { return nil }
         let serverMessage = json.flatMap(messageField)
@@ -20,17 +22,37 @@ enum ResponseClassifier {
         let fallback: String
         switch status {
         // Not what any endpoint documents, and never followed (it could take the token elsewhere).
-        case 300...399: kind = .decode; fallback = "a redirect, not followed (check the base URL)"
-        case 400: kind = .badRequest; fallback = "bad request"
-        case 401: kind = .unauthorized; fallback = "unauthorized: the API key or token was rejected"
-        case 404: kind = .notFound; fallback = "not found"
-        case 422: kind = .validation; fallback = "unprocessable request"
-        case 429: kind = .unavailable; fallback = "too many requests; try again later"
-        case 503: kind = .unavailable; fallback = "service unavailable; try again later"
-        case 500...599: kind = .server; fallback = "server error"
+        case 300...399:
+            kind = .decode
+            fallback = "a redirect, not followed (check the base URL)"
+        case 400:
+            kind = .badRequest
+            fallback = "bad request"
+        case 401:
+            kind = .unauthorized
+            fallback = "unauthorized: the API key or token was rejected"
+        case 404:
+            kind = .notFound
+            fallback = "not found"
+        case 422:
+            kind = .validation
+            fallback = "unprocessable request"
+        case 429:
+            kind = .unavailable
+            fallback = "too many requests; try again later"
+        case 503:
+            kind = .unavailable
+            fallback = "service unavailable; try again later"
+        case 500...599:
+            kind = .server
+            fallback = "server error"
         // Redirects are never followed (the token would go along): the server is misbehaving.
-        case 300...399: kind = .server; fallback = "unexpected redirect (not followed)"
-        default: kind = .badRequest; fallback = "unexpected HTTP status"
+        case 300...399:
+            kind = .server
+            fallback = "unexpected redirect (not followed)"
+        default:
+            kind = .badRequest
+            fallback = "unexpected HTTP status"
         }
         // Scrubbed before cutting, so that a secret cannot survive half-cut.
         var message = serverMessage.map { "\(fallback): \(scrub(String($0.prefix(4096))).prefix(160))" } ?? fallback
@@ -75,8 +97,9 @@ enum ResponseClassifier {
     /// A body that should be JSON but is not: `decode`, or `server` for an HTML error page.
     static func notJSON(status: Int, body: Data, contentType: String?, what: String, scrub: (String) -> String) -> CoClickError {
         let html = looksLikeHTML(body, contentType: contentType)
-        return CoClickError(.decode, status: status,
-                            message: html ? "\(what): got an HTML page instead of JSON" : "\(what): response is not valid JSON",
-                            bodyExcerpt: excerpt(body, scrub: scrub))
+        return CoClickError(
+            .decode, status: status,
+            message: html ? "\(what): got an HTML page instead of JSON" : "\(what): response is not valid JSON",
+            bodyExcerpt: excerpt(body, scrub: scrub))
     }
 }

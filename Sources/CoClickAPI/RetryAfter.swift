@@ -21,7 +21,8 @@ public enum RetryAfter {
         guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
         let time = parts[4].split(separator: ":")
         guard time.count == 3, let h = Int(time[0]), let m = Int(time[1]), let s = Int(time[2]),
-              h < 24, m < 60, s <= 60, day >= 1, day <= 31 else { return nil }
+            h < 24, m < 60, s <= 60, day >= 1, day <= 31
+        else { return nil }
         let days = CivilCalendar.daysFromCivil(year, monthIndex + 1, day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + h * 3600 + m * 60 + s))
     }

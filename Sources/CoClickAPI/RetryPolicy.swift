@@ -14,8 +14,10 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init() {}
 
-    public init(maxAttempts: Int, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
-                retryAfterCap: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
+        retryAfterCap: Duration = .seconds(30)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay

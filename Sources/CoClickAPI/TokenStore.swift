@@ -22,8 +22,10 @@ public protocol TokenStore: Sendable {
     /// is not `rejected` (the value a server just refused), otherwise the result of
     /// `authenticate`, which is then cached. A store shared between processes runs this
     /// under a lock so that processes started together authenticate once.
-    func renew(_ key: TokenKey, margin: Duration, rejected: String?,
-               authenticate: @escaping @Sendable () async throws -> Token) async throws -> Token
+    func renew(
+        _ key: TokenKey, margin: Duration, rejected: String?,
+        authenticate: @escaping @Sendable () async throws -> Token
+    ) async throws -> Token
 
     /// Forgets the cached token (`coclick auth logout`).
     func remove(_ key: TokenKey) async throws
@@ -44,8 +46,10 @@ public actor MemoryTokenStore: TokenStore {
 
     public func load(_ key: TokenKey) -> Token? { tokens[key] }
 
-    public func renew(_ key: TokenKey, margin: Duration, rejected: String?,
-                      authenticate: @escaping @Sendable () async throws -> Token) async throws -> Token {
+    public func renew(
+        _ key: TokenKey, margin: Duration, rejected: String?,
+        authenticate: @escaping @Sendable () async throws -> Token
+    ) async throws -> Token {
         if let cached = tokens[key], cached.isUsable(for: key, margin: margin, rejected: rejected) { return cached }
         let token = try await authenticate()
         tokens[key] = token

@@ -11,7 +11,13 @@ let meetingCount = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10_000
 final class Recorder: Sendable {
     private let durations = Mutex<[Duration]>([])
     func record(_ event: HTTPTraceEvent) { durations.withLock { $0.append(event.duration) } }
-    func take() -> [Duration] { durations.withLock { let d = $0; $0 = []; return d } }
+    func take() -> [Duration] {
+        durations.withLock {
+            let d = $0
+            $0 = []
+            return d
+        }
+    }
 }
 
 func report(_ name: String, requests: [Duration], wall: Duration, items: Int) {
@@ -21,8 +27,11 @@ func report(_ name: String, requests: [Duration], wall: Duration, items: Int) {
     let p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
     let label = name.padding(toLength: 28, withPad: " ", startingAt: 0)
-    let line = label + String(format: " %6d requests %7d items in %7.1f ms: %8.1f req/s, latency mean %.2f ms, p50 %.2f, p99 %.2f, max %.2f ms",
-                      ms.count, items, wall.seconds * 1000, Double(ms.count) / wall.seconds, mean, p50, p99, sorted.last ?? 0)
+    let line =
+        label
+        + String(
+            format: " %6d requests %7d items in %7.1f ms: %8.1f req/s, latency mean %.2f ms, p50 %.2f, p99 %.2f, max %.2f ms",
+            ms.count, items, wall.seconds * 1000, Double(ms.count) / wall.seconds, mean, p50, p99, sorted.last ?? 0)
     print(line)
 }
 
@@ -35,8 +44,9 @@ sandboxConfiguration.meetingCount = meetingCount
 let server = try await SandboxServer.start(sandboxConfiguration)
 let recorder = Recorder()
 let client = CoClickClient(
-    configuration: CoClickConfiguration(baseURL: server.baseURL,
-                                        credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey)),
+    configuration: CoClickConfiguration(
+        baseURL: server.baseURL,
+        credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey)),
     trace: { recorder.record($0) })
 print("sandbox \(server.baseURL) with \(meetingCount) meetings")
 

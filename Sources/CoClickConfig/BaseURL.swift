@@ -9,7 +9,8 @@ enum BaseURL {
         let lowered = url.lowercased()
         let scheme = ["https://", "http://"].first { lowered.hasPrefix($0) }
         guard let scheme, url.count > scheme.count,
-              !url.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+            !url.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        else {
             throw ConfigurationError(
                 .invalidValue,
                 "invalid base URL \"\(text)\" (\(source)): it must look like https://www.coclick.io/api/v1"

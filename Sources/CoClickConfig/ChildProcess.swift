@@ -56,8 +56,9 @@ package enum ChildProcess {
         // If our task is cancelled while the command runs: SIGKILL, to its whole group.
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: !interactive, allowedDurationToNextStep: .zero)]
         return try await withTaskExecutorPreference(executor) { () async throws(SpawnFailure) -> Outcome in
-            try await run(executable: executable, arguments: arguments, environment: environment, interactive: interactive,
-                          timeout: timeout, outputLimit: outputLimit, options: options)
+            try await run(
+                executable: executable, arguments: arguments, environment: environment, interactive: interactive,
+                timeout: timeout, outputLimit: outputLimit, options: options)
         }
     }
 
@@ -73,8 +74,9 @@ package enum ChildProcess {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         do {
             if interactive {
-                return try await run(configuration, input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
-                                     group: false, deadline: deadline, outputLimit: outputLimit)
+                return try await run(
+                    configuration, input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
+                    group: false, deadline: deadline, outputLimit: outputLimit)
             }
             return try await run(configuration, input: .none, group: true, deadline: deadline, outputLimit: outputLimit)
         } catch let error as SubprocessError {

@@ -37,7 +37,10 @@ package struct ConfigFile: Sendable, Hashable {
         guard let table = try readTable(path: path) else { return nil }
         if let (place, fix) = FileAccess.writableByOthers(path, home: home) {
             let what = place == path ? "" : " (a folder above \(path))"
-            throw ConfigurationError(.unsafeFile, "\(place)\(what) can be written by other users, who could make coclick run a command or send the key elsewhere; refusing to use \(path) until fixed: \(fix)")
+            throw ConfigurationError(
+                .unsafeFile,
+                "\(place)\(what) can be written by other users, who could make coclick run a command or send the key elsewhere; refusing to use \(path) until fixed: \(fix)"
+            )
         }
         let permissions = FileAccess.permissions(path).map { UInt32($0) } ?? 0o600
         return ConfigFile(path: path, profiles: try profiles(in: table, path: path), permissions: permissions)
@@ -50,7 +53,9 @@ package struct ConfigFile: Sendable, Hashable {
             guard let read = try FileAccess.contents(of: path, limit: sizeLimit) else { return nil }
             bytes = read
         } catch {
-            let reason = error.errno == EFBIG ? "larger than 1 MiB"
+            let reason =
+                error.errno == EFBIG
+                ? "larger than 1 MiB"
                 : error.errno == EINVAL ? "not a regular file (a FIFO or a device?)" : error.message
             throw ConfigurationError(.unreadableFile, "cannot read \(path): \(reason)")
         }
@@ -115,9 +120,11 @@ package struct ConfigFile: Sendable, Hashable {
 
     /// A profile name as it would be written in a TOML key: bare when possible, else quoted.
     static func quotedKey(_ name: String) -> String {
-        let bare = !name.isEmpty && name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
-        }
+        let bare =
+            !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
         if bare { return name }
         var quoted = "\""
         for scalar in name.unicodeScalars {
@@ -125,7 +132,8 @@ package struct ConfigFile: Sendable, Hashable {
             case "\"": quoted += "\\\""
             case "\\": quoted += "\\\\"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                quoted += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                quoted +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                     + String(scalar.value, radix: 16, uppercase: true)
             default: quoted.unicodeScalars.append(scalar)
             }

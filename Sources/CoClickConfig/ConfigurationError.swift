@@ -60,7 +60,8 @@ package struct ConfigurationError: Error, Sendable, Hashable, CustomStringConver
 
 extension ConfigurationError {
     package static func noKeyPair(profile: String) -> ConfigurationError {
-        let login = profile == ConfigurationDefaults.profile
+        let login =
+            profile == ConfigurationDefaults.profile
             ? "coclick auth login" : "coclick auth login --profile \(profile)"
         return ConfigurationError(
             .noKeyPair,

@@ -52,7 +52,10 @@ package struct ConfigurationResolver: Sendable {
         let normalizedBaseURL = try BaseURL.normalized(baseURL, source: baseURLSource)
         if let host = BaseURL.plainHTTPHost(normalizedBaseURL), !BaseURL.isLoopback(host) {
             guard flags.insecureHTTP || settings.allowInsecureHTTP else {
-                throw ConfigurationError(.invalidValue, "refusing to send the key and token over plain http:// to \(host) (base URL \(normalizedBaseURL), \(baseURLSource)): use https://, or allow it with allow_insecure_http = true in the profile or --insecure-http")
+                throw ConfigurationError(
+                    .invalidValue,
+                    "refusing to send the key and token over plain http:// to \(host) (base URL \(normalizedBaseURL), \(baseURLSource)): use https://, or allow it with allow_insecure_http = true in the profile or --insecure-http"
+                )
             }
             let why = flags.insecureHTTP ? "--insecure-http" : "allow_insecure_http in \(paths.configFile)"
             warnings.append("warning: the key and token go over plain http:// to \(host), readable by anyone on the way (\(why))")
@@ -94,12 +97,15 @@ package struct ConfigurationResolver: Sendable {
         let idVariable = ConfigurationVariable.secretID, keyVariable = ConfigurationVariable.secretKey
         switch (variable(idVariable), variable(keyVariable)) {
         case let (id?, key?):
-            return Keys(secretID: id, pair: KeyPair(secretID: id, secretKey: key),
-                        secretIDSource: .environment(idVariable), secretKeySource: .environment(keyVariable))
+            return Keys(
+                secretID: id, pair: KeyPair(secretID: id, secretKey: key),
+                secretIDSource: .environment(idVariable), secretKeySource: .environment(keyVariable))
         case (.some, nil):
-            throw ConfigurationError(.incompleteKeyPair, "\(idVariable) is set but \(keyVariable) is not: set both, or neither to use the profile \"\(profile)\"")
+            throw ConfigurationError(
+                .incompleteKeyPair, "\(idVariable) is set but \(keyVariable) is not: set both, or neither to use the profile \"\(profile)\"")
         case (nil, .some):
-            throw ConfigurationError(.incompleteKeyPair, "\(keyVariable) is set but \(idVariable) is not: set both, or neither to use the profile \"\(profile)\"")
+            throw ConfigurationError(
+                .incompleteKeyPair, "\(keyVariable) is set but \(idVariable) is not: set both, or neither to use the profile \"\(profile)\"")
         case (nil, nil):
             break
         }
@@ -120,8 +126,9 @@ package struct ConfigurationResolver: Sendable {
         }
         let idSource = ValueSource.configFile(path: path, key: "secret_id")
         if let key {
-            return Keys(secretID: id, pair: KeyPair(secretID: id, secretKey: key),
-                        secretIDSource: idSource, secretKeySource: .configFile(path: path, key: "secret_key"))
+            return Keys(
+                secretID: id, pair: KeyPair(secretID: id, secretKey: key),
+                secretIDSource: idSource, secretKeySource: .configFile(path: path, key: "secret_key"))
         }
         if let command {
             let source = ValueSource.secretKeyCommand(path: path)
@@ -130,10 +137,12 @@ package struct ConfigurationResolver: Sendable {
             }
             let secret = try await SecretKeyCommand(command, environment: environment, timeout: secretKeyCommandTimeout)
                 .run(origin: name)
-            return Keys(secretID: id, pair: KeyPair(secretID: id, secretKey: secret),
-                        secretIDSource: idSource, secretKeySource: source)
+            return Keys(
+                secretID: id, pair: KeyPair(secretID: id, secretKey: secret),
+                secretIDSource: idSource, secretKeySource: source)
         }
-        throw ConfigurationError(.incompleteKeyPair, "\(name) has secret_id but neither secret_key nor secret_key_command: run \(loginCommand(profile))")
+        throw ConfigurationError(
+            .incompleteKeyPair, "\(name) has secret_id but neither secret_key nor secret_key_command: run \(loginCommand(profile))")
     }
 
     private func loginCommand(_ profile: String) -> String {

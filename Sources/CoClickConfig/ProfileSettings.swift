@@ -11,8 +11,10 @@ package struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, Cus
     /// `allow_insecure_http = true`: a plain `http://` base URL to a host other than loopback.
     package var allowInsecureHTTP: Bool
 
-    package init(baseURL: String? = nil, secretID: String? = nil, secretKey: String? = nil, secretKeyCommand: String? = nil,
-                allowInsecureHTTP: Bool = false) {
+    package init(
+        baseURL: String? = nil, secretID: String? = nil, secretKey: String? = nil, secretKeyCommand: String? = nil,
+        allowInsecureHTTP: Bool = false
+    ) {
         self.baseURL = baseURL
         self.secretID = secretID
         self.secretKey = secretKey
@@ -34,10 +36,12 @@ package struct ProfileSettings: Sendable, Hashable, CustomStringConvertible, Cus
 
 extension ProfileSettings: CustomReflectable {
     package var customMirror: Mirror {
-        Mirror(self, children: [
-            "baseURL": baseURL as Any, "secretID": secretID as Any,
-            "secretKey": (secretKey == nil ? nil : Redactor.placeholder) as Any,
-            "secretKeyCommand": secretKeyCommand as Any, "allowInsecureHTTP": allowInsecureHTTP,
-        ])
+        Mirror(
+            self,
+            children: [
+                "baseURL": baseURL as Any, "secretID": secretID as Any,
+                "secretKey": (secretKey == nil ? nil : Redactor.placeholder) as Any,
+                "secretKeyCommand": secretKeyCommand as Any, "allowInsecureHTTP": allowInsecureHTTP,
+            ])
     }
 }

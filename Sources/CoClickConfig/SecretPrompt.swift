@@ -55,8 +55,10 @@ package enum SecretPrompt {
                     throw ConfigurationError(.interrupted, "interrupted while reading the secret key")
                 }
                 let wake = EchoSuppression.signalDescriptor
-                var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                                   pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+                var descriptors = [
+                    pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+                ]
                 // Without the descriptor, look for a signal every 100 ms.
                 let ready = poll(&descriptors, wake >= 0 ? 2 : 1, wake >= 0 ? -1 : 100)
                 if ready == 0 || (ready < 0 && errno == EINTR) { continue }

@@ -36,8 +36,10 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
 /// the `sandbox` command all wait through it. `interrupted`, polled every 20 ms, cancels the
 /// work, waits briefly for it to wind down, and throws `LuaInterrupted`. Never call it from a
 /// concurrency pool thread.
-public func waitForAsyncWork<T: Sendable>(interrupted: () -> Bool = { false },
-                                          _ body: @Sendable @escaping () async throws -> T) throws -> T {
+public func waitForAsyncWork<T: Sendable>(
+    interrupted: () -> Bool = { false },
+    _ body: @Sendable @escaping () async throws -> T
+) throws -> T {
     let outcome = Outcome<T>()
     let task = Task.detached {
         do {

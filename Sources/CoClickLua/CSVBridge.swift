@@ -57,7 +57,8 @@ enum CSVBridge {
     static func decode(_ call: LuaCall) throws -> LuaResult {
         var length = 0
         guard lua_type(call.L, 1) == LUA_TSTRING || lua_type(call.L, 1) == LUA_TNUMBER,
-              let base = lua_tolstring(call.L, 1, &length) else {
+            let base = lua_tolstring(call.L, 1, &length)
+        else {
             throw LuaArgumentError(argument: 1, expected: "string")
         }
         guard length <= maxInput else { throw LuaScriptError("csv.decode: input larger than 64 MiB") }
@@ -168,7 +169,11 @@ struct CSVRecordReader {
                     guard i < n else { throw LuaScriptError("csv.decode: line \(opened): unterminated quote") }
                     let b = bytes[i]
                     if b == Self.quote {
-                        if i + 1 < n && bytes[i + 1] == Self.quote { field.append(b); i += 2; continue }
+                        if i + 1 < n && bytes[i + 1] == Self.quote {
+                            field.append(b)
+                            i += 2
+                            continue
+                        }
                         i += 1
                         break
                     }

@@ -1,6 +1,7 @@
 import CLua
 import CLuaJSON
 import CLuaSupport
+import CoClickAPI
 
 /// The Lua types, as `lua_type` reports them.
 public enum LuaType: Int32, Sendable {
@@ -283,5 +284,3 @@ public struct LuaCall {
 
 /// `JSONValue?` as returned by `jsonField`: nil when the field is absent.
 public typealias JSONValueOrAbsent = JSONValue?
-
-import CoClickAPI

@@ -40,8 +40,10 @@ extension LuaState {
 
     /// Runs `code` and renders each of its results with `options`; with `global`, the first
     /// result is also set (raw) as that global, as the REPL's `_`.
-    public func evaluate(_ code: String, chunkName: String, rendering options: RenderOptions?,
-                         keepingFirstAs global: String? = nil) throws -> [String] {
+    public func evaluate(
+        _ code: String, chunkName: String, rendering options: RenderOptions?,
+        keepingFirstAs global: String? = nil
+    ) throws -> [String] {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         try load(code, chunkName: chunkName)
@@ -135,8 +137,9 @@ extension LuaState {
         let s = stack
         let base = s.top
         defer { s.setTop(base) }
-        try load("local hook, original, t, k = ...; t[k] = function(...) hook(...); return original(...) end",
-                 chunkName: "=(coclick)")
+        try load(
+            "local hook, original, t, k = ...; t[k] = function(...) hook(...); return original(...) end",
+            chunkName: "=(coclick)")
         s.push(function: hook)
         pushTable(path: table)
         s.rawField(-1, name)

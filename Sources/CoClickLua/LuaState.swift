@@ -18,8 +18,10 @@ public final class LuaState {
         /// host when `pp` renders; when nil itself, `pp` uses `COLUMNS` or 160.
         public var terminalColumns: (() -> Int?)?
 
-        public init(maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil,
-                    terminalColumns: (() -> Int?)? = nil) {
+        public init(
+            maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil,
+            terminalColumns: (() -> Int?)? = nil
+        ) {
             self.maxMemoryBytes = maxMemoryBytes
             self.quiet = quiet
             self.logSink = logSink

@@ -11,8 +11,12 @@ enum LuaTime {
         if let epoch = parts.epochSeconds { return epoch }
         tzset()
         var t = tm()
-        t.tm_year = Int32(parts.year - 1900); t.tm_mon = Int32(parts.month - 1); t.tm_mday = Int32(parts.day)
-        t.tm_hour = Int32(parts.hour); t.tm_min = Int32(parts.minute); t.tm_sec = Int32(parts.second)
+        t.tm_year = Int32(parts.year - 1900)
+        t.tm_mon = Int32(parts.month - 1)
+        t.tm_mday = Int32(parts.day)
+        t.tm_hour = Int32(parts.hour)
+        t.tm_min = Int32(parts.minute)
+        t.tm_sec = Int32(parts.second)
         t.tm_isdst = -1
         return Double(mktime(&t)) + parts.fraction
     }
@@ -22,7 +26,10 @@ enum LuaTime {
         guard epoch.isFinite, abs(epoch) < 1e13 else { return nil }
         var whole = epoch.rounded(.down)
         var millis = Int(((epoch - whole) * 1000).rounded())
-        if millis >= 1000 { millis -= 1000; whole += 1 }
+        if millis >= 1000 {
+            millis -= 1000
+            whole += 1
+        }
         var seconds = time_t(whole)
         var t = tm()
         if utc {
@@ -51,7 +58,10 @@ enum LuaTime {
         var seconds = time_t(epoch.rounded(.down))
         var t = tm()
         guard localtime_r(&seconds, &t) != nil else { return nil }
-        t.tm_hour = 0; t.tm_min = 0; t.tm_sec = 0; t.tm_isdst = -1
+        t.tm_hour = 0
+        t.tm_min = 0
+        t.tm_sec = 0
+        t.tm_isdst = -1
         var next = t
         let start = mktime(&t)
         next.tm_mday += 1
@@ -76,33 +86,45 @@ extension LuaState {
     /// The time bindings capture nothing: written as `LuaBindingFunction`s, called one frame
     /// sooner than closures (scripts call `format` in loops over meetings).
     func installTime() {
-        register("parse", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
-            let text = try call.string(1)
-            guard let epoch = LuaTime.parse(text) else {
-                throw LuaArgumentError(argument: 1, message: "not an ISO 8601 date: \(text.prefix(60))")
-            }
-            if epoch == epoch.rounded(.down), abs(epoch) < 1e15 { call.push(Int64(epoch)) } else { call.push(epoch) }
-            return .values(1)
-        } })
-        register("format", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
-            let epoch = try call.number(1)
-            let zone = try call.optionalString(2) ?? "local"
-            guard zone == "utc" || zone == "local" else {
-                throw LuaArgumentError(argument: 2, message: "\"utc\" or \"local\" expected")
-            }
-            guard let text = LuaTime.format(epoch, utc: zone == "utc") else {
-                throw LuaArgumentError(argument: 1, message: "time out of range")
-            }
-            call.push(text)
-            return .values(1)
-        } })
-        register("day", in: "coclick.time", function: { L, _ in LuaBinding.run(L) { call in
-            var epoch = Double(time(nil))
-            if let given = try call.optionalNumber(1) { epoch = given }
-            guard let day = LuaTime.day(epoch) else { throw LuaArgumentError(argument: 1, message: "time out of range") }
-            call.push(day.start)
-            call.push(day.end)
-            return .values(2)
-        } })
+        register(
+            "parse", in: "coclick.time",
+            function: { L, _ in
+                LuaBinding.run(L) { call in
+                    let text = try call.string(1)
+                    guard let epoch = LuaTime.parse(text) else {
+                        throw LuaArgumentError(argument: 1, message: "not an ISO 8601 date: \(text.prefix(60))")
+                    }
+                    if epoch == epoch.rounded(.down), abs(epoch) < 1e15 { call.push(Int64(epoch)) } else { call.push(epoch) }
+                    return .values(1)
+                }
+            })
+        register(
+            "format", in: "coclick.time",
+            function: { L, _ in
+                LuaBinding.run(L) { call in
+                    let epoch = try call.number(1)
+                    let zone = try call.optionalString(2) ?? "local"
+                    guard zone == "utc" || zone == "local" else {
+                        throw LuaArgumentError(argument: 2, message: "\"utc\" or \"local\" expected")
+                    }
+                    guard let text = LuaTime.format(epoch, utc: zone == "utc") else {
+                        throw LuaArgumentError(argument: 1, message: "time out of range")
+                    }
+                    call.push(text)
+                    return .values(1)
+                }
+            })
+        register(
+            "day", in: "coclick.time",
+            function: { L, _ in
+                LuaBinding.run(L) { call in
+                    var epoch = Double(time(nil))
+                    if let given = try call.optionalNumber(1) { epoch = given }
+                    guard let day = LuaTime.day(epoch) else { throw LuaArgumentError(argument: 1, message: "time out of range") }
+                    call.push(day.start)
+                    call.push(day.end)
+                    return .values(2)
+                }
+            })
     }
 }

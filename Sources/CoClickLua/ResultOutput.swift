@@ -35,8 +35,10 @@ extension LuaState {
     /// Calls the function pushed above `base` (with its `arguments` above it), then renders
     /// what it returned in `format` (its first result only with `firstOnly`; nothing when that
     /// is nil). Leaves the stack at `base`.
-    func callAndRender(base: Int32, arguments: Int32, format: OutputFormat, whole: Bool,
-                       firstOnly: Bool = false) throws -> String {
+    func callAndRender(
+        base: Int32, arguments: Int32, format: OutputFormat, whole: Bool,
+        firstOnly: Bool = false
+    ) throws -> String {
         defer { lua_settop(L, base) }
         var count = try call(arguments: arguments, results: firstOnly ? 1 : LUA54_MULTRET)
         let s = stack

@@ -45,7 +45,8 @@ for _ in 0..<15 {
     closureBest = min(closureBest, try seconds(in: state, loop("swift_closure_noop")))
 }
 
-_ = try state.evaluate("""
+_ = try state.evaluate(
+    """
     local users = {"ann@example.com", "bob@example.com", "chloé@example.com", "dan@example.com"}
     local statuses = {"scheduled", "in_progress", "closed", "cancelled"}
     local meetings, size, i = {}, 0, 0
@@ -85,7 +86,7 @@ for _ in 0..<5 {
 let textSize = try state.evaluate("return #bench_text").first?.rendered ?? "?"
 let count = try state.evaluate("return #json.decode(bench_text)").first?.rendered ?? "?"
 
-func ms(_ t: Double) -> String { String(Int((t * 1_000_000).rounded())) .padding(6) + " µs" }
+func ms(_ t: Double) -> String { String(Int((t * 1_000_000).rounded())).padding(6) + " µs" }
 func ratio(_ a: Double, _ b: Double) -> String { String(Int((a / b * 100).rounded())) + "%" }
 
 extension String {

@@ -22,8 +22,10 @@ package final class SignalSubscription: @unchecked Sendable {
     /// - Parameters:
     ///   - passingOn: after `handler`, the signal goes on down the stack.
     ///   - handler: run in the signal handler (nil: the signal is only counted).
-    package init(_ signals: [Int32], passingOn: Bool = false, handler: Handler? = nil,
-                 context: UnsafeMutableRawPointer? = nil) {
+    package init(
+        _ signals: [Int32], passingOn: Bool = false, handler: Handler? = nil,
+        context: UnsafeMutableRawPointer? = nil
+    ) {
         let owned: Set<Int32> = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
         precondition(!signals.isEmpty && signals.allSatisfy(owned.contains), "not a signal the owner handles: \(signals)")
         let set = signals.reduce(UInt32(0)) { $0 | (UInt32(1) << UInt32($1)) }

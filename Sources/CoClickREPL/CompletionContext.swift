@@ -32,13 +32,19 @@ enum CompletionContext: Equatable {
         var start = chars.count
         while start > 0, Self.isNameCharacter(chars[start - 1]) { start -= 1 }
         let partial = String(chars[start...])
-        if partial.first?.isNumber == true { self = .none; return }
+        if partial.first?.isNumber == true {
+            self = .none
+            return
+        }
         var separator: Character?
         var base: [RawKey] = []
         var chainStart = start
         if start > 0, chars[start - 1] == "." || chars[start - 1] == ":" {
             separator = chars[start - 1]
-            guard let (keys, pathStart) = Self.path(chars, end: start - 1) else { self = .none; return }
+            guard let (keys, pathStart) = Self.path(chars, end: start - 1) else {
+                self = .none
+                return
+            }
             base = keys
             chainStart = pathStart
         }
@@ -105,7 +111,10 @@ enum CompletionContext: Equatable {
         while i < chars.count {
             let c = chars[i]
             if let q = quote {
-                if c == "\\" { i += 2; continue }
+                if c == "\\" {
+                    i += 2
+                    continue
+                }
                 if c == q { quote = nil }
             } else if c == "\"" || c == "'" {
                 quote = c

@@ -47,8 +47,10 @@ package struct LuaSession {
     func run(_ code: String, options: RenderOptions? = nil) -> Outcome {
         state.takeInterrupt()
         do {
-            return .values(try state.evaluate(code, chunkName: Self.chunkName, rendering: options,
-                                              keepingFirstAs: Self.lastResultName))
+            return .values(
+                try state.evaluate(
+                    code, chunkName: Self.chunkName, rendering: options,
+                    keepingFirstAs: Self.lastResultName))
         } catch let error as LuaError {
             return .failed(error)
         } catch {

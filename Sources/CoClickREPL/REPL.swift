@@ -128,7 +128,8 @@ package final class REPL {
         // libedit edits on a terminal it also writes to; with standard output redirected
         // (`coclick | tee log`) plain lines, as Python's REPL does.
         if isatty(0) != 0, isatty(1) != 0, term != "dumb", !term.isEmpty,
-           let reader = EditLineReader(completer: Completer(state: state), historySize: settings.historyLimit) {
+            let reader = EditLineReader(completer: Completer(state: state), historySize: settings.historyLimit)
+        {
             return reader
         }
         return PlainLineReader()

@@ -19,8 +19,10 @@ package enum RunMode: Sendable, Equatable {
 /// and returns the SPEC's exit status.
 package enum Runner {
     /// - Parameter deadline: when `--timeout` elapses, measured from the process start.
-    package static func run(_ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
-                           version: String) -> Int32 {
+    package static func run(
+        _ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
+        version: String
+    ) -> Int32 {
         var options = options
         options.unattended.startedAt = RunState.now()
         options.unattended.namespace = RunState.namespace(for: mode, options: options)
@@ -32,8 +34,10 @@ package enum Runner {
         return supervision.finish(status: status)
     }
 
-    private static func runSession(_ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
-                                   version: String, supervision: RunSupervision) -> Int32 {
+    private static func runSession(
+        _ mode: RunMode, options: RunOptions, deadline: ContinuousClock.Instant?,
+        version: String, supervision: RunSupervision
+    ) -> Int32 {
         if case .file(let path, _) = mode, path != "-", !FileManager.default.isReadableFile(atPath: path) {
             let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
             StandardStreams.writeError("coclick: cannot open \(path) (\(reason))\n")
@@ -77,8 +81,9 @@ package enum Runner {
                 _ = try session.state.run(file: path, arguments: arguments)
             case .eval(let code):
                 // Tried as `return CODE` first, as the REPL does: `coclick eval '1+1'` prints 2.
-                output = try session.state.evaluate(LuaSession(state: session.state).firstChunk(code), chunkName: "=(command line)",
-                                                    output: options.outputFormat(default: .pretty), whole: whole)
+                output = try session.state.evaluate(
+                    LuaSession(state: session.state).firstChunk(code), chunkName: "=(command line)",
+                    output: options.outputFormat(default: .pretty), whole: whole)
             case .api(let request):
                 output = try request.run(in: session.state, format: options.outputFormat(default: .json), whole: whole)
             }

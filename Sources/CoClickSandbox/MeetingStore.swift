@@ -28,8 +28,10 @@ final class MeetingStore: Sendable {
             cells[Self.cell(user: meeting.user, status: meeting.status)].append(Int32(position))
         }
         let ids = sorted.map { (id: $0.id, startsAt: $0.startsAt) }.sorted { $0.id < $1.id }
-        state = Locked(State(meetings: sorted, cells: cells, ids: ids, created: [],
-                             random: SplitMix64(seed: seed ^ 0x6372_6561_7465)))
+        state = Locked(
+            State(
+                meetings: sorted, cells: cells, ids: ids, created: [],
+                random: SplitMix64(seed: seed ^ 0x6372_6561_7465)))
     }
 
     private static func cell(user: UInt8, status: UInt8) -> Int {
@@ -52,8 +54,9 @@ final class MeetingStore: Sendable {
                 guard offset < state.meetings.count else { return [] }
                 positions = Array(Int32(offset)..<Int32(min(offset + per, state.meetings.count)))
             } else {
-                positions = Self.page(of: selected.map { state.cells[$0] }, offset: offset, per: per,
-                                      count: state.meetings.count)
+                positions = Self.page(
+                    of: selected.map { state.cells[$0] }, offset: offset, per: per,
+                    count: state.meetings.count)
             }
             return positions.map { state.meetings[Int($0)].summaryJSON(presenters: presenters) }
         }

@@ -18,8 +18,9 @@ final class SandboxEndpoints: Sendable {
 
     init(configuration: SandboxConfiguration, dayStart: Int64, stats: Locked<SandboxStats>) {
         seed = SeedData(seed: configuration.seed)
-        store = MeetingStore(meetings: seed.meetings(count: configuration.meetingCount, dayStart: dayStart),
-                             presenters: seed.presenters, seed: configuration.seed)
+        store = MeetingStore(
+            meetings: seed.meetings(count: configuration.meetingCount, dayStart: dayStart),
+            presenters: seed.presenters, seed: configuration.seed)
         tokens = TokenIssuer(companyID: seed.companyID, seed: configuration.seed)
         defaultTokenTTL = configuration.tokenTTL
         clock = configuration.clock
@@ -43,11 +44,13 @@ final class SandboxEndpoints: Sendable {
         }
         let issued = tokens.issue(now: clock.nowMilliseconds, ttl: tokenTTL ?? defaultTokenTTL)
         stats.withLock { $0.authentications += 1 }
-        return Reply(status: 200, json: .object([
-            ("token", .string(issued.token)),
-            ("expires_at", .string(ISODate.format(milliseconds: issued.expiresAt))),
-            ("company", .string(SeedData.companyName)),
-        ]))
+        return Reply(
+            status: 200,
+            json: .object([
+                ("token", .string(issued.token)),
+                ("expires_at", .string(ISODate.format(milliseconds: issued.expiresAt))),
+                ("company", .string(SeedData.companyName)),
+            ]))
     }
 
     /// Whether an `Authorization` header carries a live token.
@@ -151,7 +154,7 @@ final class SandboxEndpoints: Sendable {
     /// An absolute http(s) URL with a host.
     static func isWebURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return false }
         return !text.contains(" ")
     }

@@ -27,8 +27,10 @@ public final class SandboxServer: Sendable, CustomStringConvertible {
     private let group: ServiceGroup
     private let runTask: Task<Void, Never>
 
-    private init(baseURL: String, port: Int, endpoints: SandboxEndpoints, faults: FaultInjector, hangs: HangRegistry,
-                 group: ServiceGroup, runTask: Task<Void, Never>) {
+    private init(
+        baseURL: String, port: Int, endpoints: SandboxEndpoints, faults: FaultInjector, hangs: HangRegistry,
+        group: ServiceGroup, runTask: Task<Void, Never>
+    ) {
         self.baseURL = baseURL
         self.port = port
         self.secretID = endpoints.seed.secretID

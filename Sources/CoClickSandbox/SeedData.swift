@@ -68,8 +68,9 @@ struct SeedData: Sendable {
         } else {
             status = roll < 0.85 ? "scheduled" : "cancelled"
         }
-        var meeting = StoredMeeting(id: id, startsAt: startsAt, user: user,
-                                    status: UInt8(statuses.firstIndex(of: status) ?? 0))
+        var meeting = StoredMeeting(
+            id: id, startsAt: startsAt, user: user,
+            status: UInt8(statuses.firstIndex(of: status) ?? 0))
         if status == "closed" { meeting.duration = 300 + Int32(random.next() % 3300) }
 
         meeting.site = UInt8(random.next() % UInt64(sites.count))

@@ -90,12 +90,14 @@ struct StoredMeeting: Sendable {
         let site = SeedData.sites[Int(site)]
         var cookies = SandboxJSON.array([])
         if hasCookie, let host = site.split(separator: "/").dropFirst().first {
-            cookies = .array([.object([
-                ("name", .string("session_id")),
-                ("value", .string(MeetingID.hex(cookieHead) + MeetingID.hex(UInt64(cookieTail) << 32, digits: 8))),
-                ("domain", .string(String(host))), ("path", .string("/")),
-                ("secure", .bool(true)), ("httpOnly", .bool(true)),
-            ])])
+            cookies = .array([
+                .object([
+                    ("name", .string("session_id")),
+                    ("value", .string(MeetingID.hex(cookieHead) + MeetingID.hex(UInt64(cookieTail) << 32, digits: 8))),
+                    ("domain", .string(String(host))), ("path", .string("/")),
+                    ("secure", .bool(true)), ("httpOnly", .bool(true)),
+                ])
+            ])
         }
         var customData = SandboxJSON.object([])
         if customUserID > 0 {

@@ -24,8 +24,10 @@ public enum TestSandbox {
         meetings: Int? = nil, tokenTTL: Duration? = nil, faults: String? = nil, clock: SandboxClock? = nil,
         configure: (inout SandboxConfiguration) throws -> Void = { _ in }
     ) async throws -> SandboxServer {
-        try await SandboxServer.start(configuration(meetings: meetings, tokenTTL: tokenTTL, faults: faults,
-                                                    clock: clock, configure: configure))
+        try await SandboxServer.start(
+            configuration(
+                meetings: meetings, tokenTTL: tokenTTL, faults: faults,
+                clock: clock, configure: configure))
     }
 
     /// A client configuration for `server`: its key pair, retries a few milliseconds apart (a
@@ -33,8 +35,9 @@ public enum TestSandbox {
     public static func clientConfiguration(_ server: SandboxServer) -> CoClickConfiguration {
         var configuration = CoClickConfiguration(
             baseURL: server.baseURL, credentials: Credentials(secretID: server.secretID, secretKey: server.secretKey))
-        configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
-                                          retryAfterCap: .seconds(3))
+        configuration.retry = RetryPolicy(
+            maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
+            retryAfterCap: .seconds(3))
         configuration.requestTimeout = .seconds(10)
         return configuration
     }
@@ -46,8 +49,9 @@ public func withSandbox<T>(
     configure: (inout SandboxConfiguration) throws -> Void = { _ in },
     _ body: (SandboxServer) async throws -> T
 ) async throws -> T {
-    let server = try await TestSandbox.start(meetings: meetings, tokenTTL: tokenTTL, faults: faults, clock: clock,
-                                             configure: configure)
+    let server = try await TestSandbox.start(
+        meetings: meetings, tokenTTL: tokenTTL, faults: faults, clock: clock,
+        configure: configure)
     do {
         let result = try await body(server)
         await server.stop()

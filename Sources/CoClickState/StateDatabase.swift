@@ -126,8 +126,9 @@ public final class StateDatabase: Sendable {
     /// The JSON text stored for `key`, nil when there is none.
     public func value(namespace: String, key: String) throws -> String? {
         let text = try read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM kv WHERE namespace = ? AND key = ?",
-                                arguments: [namespace, key])
+            try String.fetchOne(
+                db, sql: "SELECT value FROM kv WHERE namespace = ? AND key = ?",
+                arguments: [namespace, key])
         }
         if let text, text.utf8.count > Self.maxValueBytes {
             throw StateDatabaseError(path: path, reason: "the value of \"\(key)\" is larger than \(Self.maxValueBytes) bytes")
@@ -141,10 +142,11 @@ public final class StateDatabase: Sendable {
             throw StateDatabaseError(path: path, reason: "a value is limited to \(Self.maxValueBytes) bytes of JSON, got \(json.utf8.count)")
         }
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [namespace, key, json, Self.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, arguments: [namespace, key, json, Self.now()])
         }
     }
 
@@ -159,8 +161,9 @@ public final class StateDatabase: Sendable {
     /// Epoch seconds at which the last run of `namespace` that exited 0 started.
     public func lastSuccess(namespace: String) throws -> Double? {
         try read { db in
-            try Double.fetchOne(db, sql: "SELECT last_success_started_at FROM runs WHERE namespace = ?",
-                                arguments: [namespace])
+            try Double.fetchOne(
+                db, sql: "SELECT last_success_started_at FROM runs WHERE namespace = ?",
+                arguments: [namespace])
         }
     }
 
@@ -168,11 +171,12 @@ public final class StateDatabase: Sendable {
     /// started earlier than the one recorded (two overlapping runs) does not move it back.
     public func recordSuccess(namespace: String, startedAt: Double) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (namespace, last_success_started_at) VALUES (?, ?)
-                ON CONFLICT (namespace) DO UPDATE SET last_success_started_at =
-                    max(last_success_started_at, excluded.last_success_started_at)
-                """, arguments: [namespace, startedAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (namespace, last_success_started_at) VALUES (?, ?)
+                    ON CONFLICT (namespace) DO UPDATE SET last_success_started_at =
+                        max(last_success_started_at, excluded.last_success_started_at)
+                    """, arguments: [namespace, startedAt])
         }
     }
 
@@ -181,31 +185,40 @@ public final class StateDatabase: Sendable {
     /// The journal entry of `key` at `scope` (the API base URL), nil when there is none.
     public func creation(scope: String, key: String) throws -> CreationRecord? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT state, meeting_id, user, starts_at, cobrowsing_url, requested_at
-                FROM creations WHERE scope = ? AND key = ?
-                """, arguments: [scope, key]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT state, meeting_id, user, starts_at, cobrowsing_url, requested_at
+                        FROM creations WHERE scope = ? AND key = ?
+                        """, arguments: [scope, key])
+            else { return nil }
             let state: String = row["state"]
             let meetingID: String? = row["meeting_id"]
             if state == "created", let meetingID {
-                return CreationRecord(key: key, outcome: .created(meetingID: meetingID), user: row["user"],
-                                      startsAt: row["starts_at"], cobrowsingURL: row["cobrowsing_url"],
-                                      requestedAt: row["requested_at"])
+                return CreationRecord(
+                    key: key, outcome: .created(meetingID: meetingID), user: row["user"],
+                    startsAt: row["starts_at"], cobrowsingURL: row["cobrowsing_url"],
+                    requestedAt: row["requested_at"])
             }
-            return CreationRecord(key: key, outcome: .pending, user: row["user"], startsAt: row["starts_at"],
-                                  cobrowsingURL: row["cobrowsing_url"], requestedAt: row["requested_at"])
+            return CreationRecord(
+                key: key, outcome: .pending, user: row["user"], startsAt: row["starts_at"],
+                cobrowsingURL: row["cobrowsing_url"], requestedAt: row["requested_at"])
         }
     }
 
     /// Journals `key` as pending, before its POST. False when the key already has an entry
     /// (another run got there first): the caller reads it instead.
-    public func beginCreation(scope: String, key: String, user: String?, startsAt: String?,
-                              cobrowsingURL: String?) throws -> Bool {
+    public func beginCreation(
+        scope: String, key: String, user: String?, startsAt: String?,
+        cobrowsingURL: String?
+    ) throws -> Bool {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO creations (scope, key, state, user, starts_at, cobrowsing_url, requested_at)
-                VALUES (?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING
-                """, arguments: [scope, key, user, startsAt, cobrowsingURL, Self.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO creations (scope, key, state, user, starts_at, cobrowsing_url, requested_at)
+                    VALUES (?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING
+                    """, arguments: [scope, key, user, startsAt, cobrowsingURL, Self.now()])
             return db.changesCount > 0
         }
     }
@@ -213,9 +226,10 @@ public final class StateDatabase: Sendable {
     /// Journals `key` as created, with its meeting's id.
     public func finishCreation(scope: String, key: String, meetingID: String) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE creations SET state = 'created', meeting_id = ?, finished_at = ? WHERE scope = ? AND key = ?
-                """, arguments: [meetingID, Self.now(), scope, key])
+            try db.execute(
+                sql: """
+                    UPDATE creations SET state = 'created', meeting_id = ?, finished_at = ? WHERE scope = ? AND key = ?
+                    """, arguments: [meetingID, Self.now(), scope, key])
         }
     }
 
@@ -223,8 +237,9 @@ public final class StateDatabase: Sendable {
     /// it was never sent), so that a later run may try again.
     public func forgetPendingCreation(scope: String, key: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM creations WHERE scope = ? AND key = ? AND state = 'pending'",
-                           arguments: [scope, key])
+            try db.execute(
+                sql: "DELETE FROM creations WHERE scope = ? AND key = ? AND state = 'pending'",
+                arguments: [scope, key])
         }
     }
 }

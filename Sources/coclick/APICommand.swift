@@ -28,8 +28,9 @@ struct APICommand: ParsableCommand {
     @Option(name: .customShort("f"), help: ArgumentHelp("A field KEY=VALUE (repeatable).", valueName: "key=value"))
     var fields: [String] = []
 
-    @Option(help: ArgumentHelp("Read the request body (JSON) from FILE, or - for standard input.", valueName: "file"),
-            completion: .file())
+    @Option(
+        help: ArgumentHelp("Read the request body (JSON) from FILE, or - for standard input.", valueName: "file"),
+        completion: .file())
     var input: String?
 
     @Flag(help: "Follow X-Page until a short page; print every item as one array.")

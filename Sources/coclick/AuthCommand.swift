@@ -23,7 +23,9 @@ struct AuthCommand: ParsableCommand {
         )
         @OptionGroup var globals: GlobalOptions
 
-        @Option(name: .customLong("secret-id"), help: ArgumentHelp("The key's secret ID (default: COCLICK_SECRET_ID, the profile's, or a prompt).", valueName: "id"))
+        @Option(
+            name: .customLong("secret-id"),
+            help: ArgumentHelp("The key's secret ID (default: COCLICK_SECRET_ID, the profile's, or a prompt).", valueName: "id"))
         var secretID: String?
 
         func run() throws {

@@ -23,8 +23,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Cap on the Lua heap.", valueName: "MB"))
     var maxMemory: Int?
 
-    @Option(name: .customLong("max-concurrency"),
-            help: ArgumentHelp("Requests a listing or get_many keeps in flight at most (1: one page read ahead).", valueName: "n"))
+    @Option(
+        name: .customLong("max-concurrency"),
+        help: ArgumentHelp("Requests a listing or get_many keeps in flight at most (1: one page read ahead).", valueName: "n"))
     var maxConcurrency: Int?
 
     @Flag(name: .shortAndLong, help: "Trace each HTTP request on standard error.")
@@ -36,7 +37,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print results as JSON.")
     var json = false
 
-    @Flag(name: .customLong("insecure-http"), help: "Allow a plain http:// base URL to a host other than loopback (the key and token travel unencrypted).")
+    @Flag(
+        name: .customLong("insecure-http"),
+        help: "Allow a plain http:// base URL to a host other than loopback (the key and token travel unencrypted).")
     var insecureHTTP = false
 
     @OptionGroup var unattended: UnattendedOptionGroup

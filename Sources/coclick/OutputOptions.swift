@@ -4,9 +4,11 @@ import CoClickRunner
 
 /// `-o/--output FORMAT` of the commands that print results: `eval`, `-e` and `api`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.customShort("o"), .customLong("output")],
-            help: ArgumentHelp("How results print (--json is -o json); nothing is cut when standard output "
-                               + "is not a terminal.", valueName: "format"))
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp(
+            "How results print (--json is -o json); nothing is cut when standard output "
+                + "is not a terminal.", valueName: "format"))
     var output: OutputFormat?
 
     /// `options` with the format set; `-o` and `--json` must agree.

@@ -16,8 +16,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Argument(help: ArgumentHelp("The script to run (- for standard input).", valueName: "file"),
-              completion: .file(extensions: ["lua"]))
+    @Argument(
+        help: ArgumentHelp("The script to run (- for standard input).", valueName: "file"),
+        completion: .file(extensions: ["lua"]))
     var file: String
 
     /// `main` adds the words after FILE, which it keeps away from the parser (`ScriptArguments`).

@@ -6,7 +6,10 @@ enum ScriptArguments {
     /// `--name=value`): the root command's and `run`'s. Written out, since building the
     /// parser's command tree to learn them would cost every start what `optionFreeRun` saves;
     /// `ScriptArgumentsTests` proves the list equal to the parser's.
-    static let optionsWithValue: Set<String> = ["--profile", "--base-url", "--timeout", "--max-memory", "--max-concurrency", "-e", "-o", "--output", "--state", "--lock", "--lock-wait", "--ping", "--report"]
+    static let optionsWithValue: Set<String> = [
+        "--profile", "--base-url", "--timeout", "--max-memory", "--max-concurrency", "-e", "-o", "--output", "--state", "--lock", "--lock-wait",
+        "--ping", "--report",
+    ]
 
     /// - Returns: the words for the parser (up to and including FILE) and the script's
     ///   arguments (nil when the command is not `run` or no FILE is given).

@@ -13,11 +13,14 @@ struct UnattendedOptionGroup: ParsableArguments {
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp("With --lock: wait that long for the lock before giving up.", valueName: "seconds"))
     var lockWait: Double?
 
-    @Option(help: ArgumentHelp("Healthchecks-style monitoring: GET URL/start, then POST URL (exit 0) or URL/N with the end of standard error.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Healthchecks-style monitoring: GET URL/start, then POST URL (exit 0) or URL/N with the end of standard error.", valueName: "url"))
     var ping: String?
 
-    @Option(help: ArgumentHelp("At the end, write a JSON summary of the run to FILE (atomically).", valueName: "file"),
-            completion: .file())
+    @Option(
+        help: ArgumentHelp("At the end, write a JSON summary of the run to FILE (atomically).", valueName: "file"),
+        completion: .file())
     var report: String?
 
     func validate() throws {

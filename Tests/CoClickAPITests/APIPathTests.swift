@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoClickAPI
 
 /// Where `coclick api` and `coclick.api.*` send a request: under the base URL, whatever the path says.
@@ -7,9 +8,11 @@ struct APIPathTests {
     static let base = "https://www.coclick.io/api/v1"
 
     @Test func relativePathsGoUnderTheBaseURL() throws {
-        for (path, relative) in [("/meetings", "/meetings"), ("meetings", "/meetings"),
-                                 ("/meetings?q%5Bstatus%5D=closed", "/meetings?q%5Bstatus%5D=closed"),
-                                 (Self.base + "/meetings/abc", "/meetings/abc"), (Self.base, "/")] {
+        for (path, relative) in [
+            ("/meetings", "/meetings"), ("meetings", "/meetings"),
+            ("/meetings?q%5Bstatus%5D=closed", "/meetings?q%5Bstatus%5D=closed"),
+            (Self.base + "/meetings/abc", "/meetings/abc"), (Self.base, "/"),
+        ] {
             let target = try APIPath(path, baseURL: Self.base + "/")
             #expect(target.relative == relative, "\(path)")
             #expect(target.url == Self.base + relative, "\(path)")

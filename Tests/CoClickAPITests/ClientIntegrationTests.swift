@@ -125,9 +125,10 @@ struct ClientIntegrationTests {
         try await withSandbox { server in
             try await TestClient(server).run { client in
                 let user = try #require(try await client.listMeetings(per: 1).items.first?.user)
-                let created = try await client.createMeeting(NewMeeting(
-                    user: user, startsAt: "2031-10-30T14:29:33.000+02:00", cobrowsingURL: "https://shop.example.com/",
-                    customData: .object(["user_id": .integer(17)])))
+                let created = try await client.createMeeting(
+                    NewMeeting(
+                        user: user, startsAt: "2031-10-30T14:29:33.000+02:00", cobrowsingURL: "https://shop.example.com/",
+                        customData: .object(["user_id": .integer(17)])))
                 #expect(created.user == user)
                 #expect(created.customData?["user_id"] == .integer(17))
                 #expect(try await client.meeting(id: created.id).id == created.id)
@@ -246,8 +247,10 @@ struct ClientIntegrationTests {
                 _ = try await client.token()
                 let user = "presenter@example.com"
                 let error = await #expect(throws: CoClickError.self) {
-                    try await client.createMeeting(NewMeeting(user: user, startsAt: "2031-01-01T10:00:00Z",
-                                                              cobrowsingURL: "https://x.example/"))
+                    try await client.createMeeting(
+                        NewMeeting(
+                            user: user, startsAt: "2031-01-01T10:00:00Z",
+                            cobrowsingURL: "https://x.example/"))
                 }
                 #expect(error?.kind == .unavailable)
                 #expect(test.attempts("POST", "/meetings").count == 1)
@@ -258,10 +261,12 @@ struct ClientIntegrationTests {
 
     @Test func timesOutAgainstAHangingServer() async throws {
         try await withSandbox(faults: "hang=x1") { server in
-            let test = TestClient(server, adjust: {
-                $0.requestTimeout = .seconds(3)
-                $0.retry = .none
-            })
+            let test = TestClient(
+                server,
+                adjust: {
+                    $0.requestTimeout = .seconds(3)
+                    $0.retry = .none
+                })
             try await test.run { client in
                 _ = try await client.token()  // hang applies to meeting endpoints only
                 let started = ContinuousClock.now
@@ -299,7 +304,8 @@ struct ClientIntegrationTests {
                 let result = await task.result
                 #expect(ContinuousClock.now - started < .seconds(2))
                 guard case .failure(let error) = result else {
-                    Issue.record("the cancelled request succeeded"); return
+                    Issue.record("the cancelled request succeeded")
+                    return
                 }
                 #expect(error is CancellationError, "\(error)")
             }
@@ -347,8 +353,10 @@ struct ClientIntegrationTests {
             try await test.run { client in
                 _ = try await client.token()
                 let error = await #expect(throws: CoClickError.self) {
-                    try await client.createMeeting(NewMeeting(user: "presenter@example.com", startsAt: "2031-01-01T10:00:00Z",
-                                                              cobrowsingURL: "https://x.example/"))
+                    try await client.createMeeting(
+                        NewMeeting(
+                            user: "presenter@example.com", startsAt: "2031-01-01T10:00:00Z",
+                            cobrowsingURL: "https://x.example/"))
                 }
                 #expect(error?.kind == .decode)
                 #expect(test.attempts("POST", "/meetings").count == 1)

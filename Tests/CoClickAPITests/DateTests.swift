@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 @Suite("Dates")
@@ -23,9 +24,11 @@ struct DateTests {
         #expect(date.offsetSeconds == 7200)
     }
 
-    @Test(arguments: ["", "2021-10-30", "2021-10-30T14:29:33", "2021-13-01T00:00:00Z", "2021-02-30T00:00:00Z",
-                      "2021-10-30T25:00:00Z", "2021-10-30T14:29:33.+02:00", "2021-10-30T14:29:33+2:00",
-                      "2021-10-30T14:29:33Zjunk", "yesterday"])
+    @Test(arguments: [
+        "", "2021-10-30", "2021-10-30T14:29:33", "2021-13-01T00:00:00Z", "2021-02-30T00:00:00Z",
+        "2021-10-30T25:00:00Z", "2021-10-30T14:29:33.+02:00", "2021-10-30T14:29:33+2:00",
+        "2021-10-30T14:29:33Zjunk", "yesterday",
+    ])
     func rejectsNonDates(text: String) {
         #expect(APIDate(text) == nil)
     }

@@ -1,31 +1,33 @@
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 @Suite("Decoding")
 struct DecodingTests {
     static let listExample = """
-    [ { "id": "bcc18d36d0ba07c00639c48421411f33a7b35c0aa41958dd6964a33892a735b1",
-        "user": "presenter@example.com", "status": "scheduled",
-        "starts_at": "2021-10-27T17:10:36.000+02:00" },
-      { "id": "c3d9f69827eef8a25eedc920f1950a0ab9b3f6c9a0bfdca1111dff277a2d7694",
-        "user": "presenter@example.com", "status": "scheduled",
-        "starts_at": "2021-10-30T14:29:33.000+02:00" } ]
-    """
+        [ { "id": "bcc18d36d0ba07c00639c48421411f33a7b35c0aa41958dd6964a33892a735b1",
+            "user": "presenter@example.com", "status": "scheduled",
+            "starts_at": "2021-10-27T17:10:36.000+02:00" },
+          { "id": "c3d9f69827eef8a25eedc920f1950a0ab9b3f6c9a0bfdca1111dff277a2d7694",
+            "user": "presenter@example.com", "status": "scheduled",
+            "starts_at": "2021-10-30T14:29:33.000+02:00" } ]
+        """
 
     static let getExample = """
-    { "token": "c3d9f69827eef8a25eedc920f1950a0ab9b3f6c9a0bfdca1111dff277a2d7694",
-      "status": "scheduled", "starts_at": "2021-10-30T14:29:33.000+02:00",
-      "duration": null, "cobrowsing_url": "https://shop.example.com/",
-      "cobrowsing_cookies_data": [], "user": "presenter@example.com",
-      "custom_data": { "user_id": 17, "username": "Phil" },
-      "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
-      "prospect_room_url": "https://p.example/", "presenter_room_url": "https://r.example/" }
-    """
+        { "token": "c3d9f69827eef8a25eedc920f1950a0ab9b3f6c9a0bfdca1111dff277a2d7694",
+          "status": "scheduled", "starts_at": "2021-10-30T14:29:33.000+02:00",
+          "duration": null, "cobrowsing_url": "https://shop.example.com/",
+          "cobrowsing_cookies_data": [], "user": "presenter@example.com",
+          "custom_data": { "user_id": 17, "username": "Phil" },
+          "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
+          "prospect_room_url": "https://p.example/", "presenter_room_url": "https://r.example/" }
+        """
 
     @Test func listExampleDecodes() throws {
         guard case .array(let items) = try JSONValue.parse(Self.listExample) else {
-            Issue.record("not an array"); return
+            Issue.record("not an array")
+            return
         }
         let summaries = try items.map(MeetingSummary.init(json:))
         #expect(summaries.count == 2)
@@ -66,12 +68,14 @@ struct DecodingTests {
     }
 
     @Test func nullsInEveryFieldAreTolerated() throws {
-        let meeting = try Meeting(json: JSONValue.parse("""
-        { "token": "t1", "status": null, "starts_at": null, "duration": null, "cobrowsing_url": null,
-          "cobrowsing_cookies_data": null, "user": null, "custom_data": null,
-          "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
-          "prospect_room_url": null, "presenter_room_url": null }
-        """))
+        let meeting = try Meeting(
+            json: JSONValue.parse(
+                """
+                { "token": "t1", "status": null, "starts_at": null, "duration": null, "cobrowsing_url": null,
+                  "cobrowsing_cookies_data": null, "user": null, "custom_data": null,
+                  "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
+                  "prospect_room_url": null, "presenter_room_url": null }
+                """))
         #expect(meeting.id == "t1")
         #expect(meeting.status == nil && meeting.startsAt == nil && meeting.user == nil)
         #expect(meeting.cobrowsingCookiesData == nil && meeting.customData == nil)
@@ -133,10 +137,11 @@ struct DecodingTests {
     }
 
     @Test func authenticateResponseDecodes() throws {
-        let json = try JSONValue.parse("""
-        { "token": "eyJhbGciOiJIUzI1NiJ9.eyJjb21wYW55IjoxLCJleHAiOjE2NTY1OTU0MTR9.C9vz",
-          "expires_at": "2022-06-30T15:23:34.752+02:00", "company": "MyCompany" }
-        """)
+        let json = try JSONValue.parse(
+            """
+            { "token": "eyJhbGciOiJIUzI1NiJ9.eyJjb21wYW55IjoxLCJleHAiOjE2NTY1OTU0MTR9.C9vz",
+              "expires_at": "2022-06-30T15:23:34.752+02:00", "company": "MyCompany" }
+            """)
         let token = try Token(authenticationResponse: json, baseURL: "https://x/api/v1")
         #expect(token.company == "MyCompany")
         #expect(token.expiresAtText == "2022-06-30T15:23:34.752+02:00")
@@ -149,8 +154,10 @@ struct DecodingTests {
     }
 
     @Test func newMeetingBodyLeavesOutAbsentFields() {
-        let body = NewMeeting(user: "a@b.c", startsAt: "2030-01-01T10:00:00Z", cobrowsingURL: "https://x.example/",
-                              customData: .object(["k": .integer(1)])).json
+        let body = NewMeeting(
+            user: "a@b.c", startsAt: "2030-01-01T10:00:00Z", cobrowsingURL: "https://x.example/",
+            customData: .object(["k": .integer(1)])
+        ).json
         #expect(body["user"] == .string("a@b.c"))
         #expect(body["custom_data"] == .object(["k": .integer(1)]))
         #expect(body["cobrowsing_cookies_data"] == nil)

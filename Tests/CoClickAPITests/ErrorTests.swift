@@ -1,18 +1,19 @@
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 @Suite("Errors")
 struct ErrorTests {
     static let validationBody = """
-    { "token": null, "status": "scheduled", "starts_at": null, "duration": null,
-      "cobrowsing_url": null, "cobrowsing_cookies_data": [], "user": null, "custom_data": null,
-      "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
-      "prospect_room_url": null, "presenter_room_url": null,
-      "errors": { "user": ["User must exist"],
-                  "starts_at": ["please specify a start date"],
-                  "cobrowsing_url": ["Please specify a cobrowsing URL", "Cobrowsing URL is not valid"] } }
-    """
+        { "token": null, "status": "scheduled", "starts_at": null, "duration": null,
+          "cobrowsing_url": null, "cobrowsing_cookies_data": [], "user": null, "custom_data": null,
+          "presenter_waiting_room_iframe_url": null, "prospect_waiting_room_iframe_url": null,
+          "prospect_room_url": null, "presenter_room_url": null,
+          "errors": { "user": ["User must exist"],
+                      "starts_at": ["please specify a start date"],
+                      "cobrowsing_url": ["Please specify a cobrowsing URL", "Cobrowsing URL is not valid"] } }
+        """
 
     func classify(_ status: Int, _ body: String, contentType: String? = nil) -> CoClickError? {
         ResponseClassifier.error(status: status, body: Data(body.utf8), contentType: contentType, scrub: { $0 })
@@ -26,8 +27,9 @@ struct ErrorTests {
             #expect(error.status == status)
             #expect(error.validationErrors["user"] == ["User must exist"])
             #expect(error.validationErrors["cobrowsing_url"] == ["Please specify a cobrowsing URL", "Cobrowsing URL is not valid"])
-            #expect(error.description == "CoClick \(status): user: User must exist; starts_at: please specify a start date; "
-                + "cobrowsing_url: Please specify a cobrowsing URL, Cobrowsing URL is not valid")
+            #expect(
+                error.description == "CoClick \(status): user: User must exist; starts_at: please specify a start date; "
+                    + "cobrowsing_url: Please specify a cobrowsing URL, Cobrowsing URL is not valid")
         }
     }
 
@@ -60,8 +62,9 @@ struct ErrorTests {
         let error = try #require(classify(502, "<!DOCTYPE html><html><body>Bad gateway</body></html>", contentType: "text/html"))
         #expect(error.kind == .server)
         #expect(error.message.contains("HTML"))
-        let decode = ResponseClassifier.notJSON(status: 200, body: Data("<html>login</html>".utf8), contentType: nil,
-                                                what: "list meetings", scrub: { $0 })
+        let decode = ResponseClassifier.notJSON(
+            status: 200, body: Data("<html>login</html>".utf8), contentType: nil,
+            what: "list meetings", scrub: { $0 })
         #expect(decode.kind == .decode)
         #expect(decode.message.contains("HTML"))
     }
@@ -69,8 +72,9 @@ struct ErrorTests {
     @Test func excerptIsBoundedAndScrubbed() throws {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJjb21wYW55IjoxfQ.sig-nature_x"
         let body = "{\"error\":\"bad \(jwt) secretvalue\"," + String(repeating: "x", count: 1000) + "}"
-        let error = ResponseClassifier.error(status: 500, body: Data(body.utf8), contentType: nil,
-                                             scrub: Redactor(secrets: ["secretvalue"]).redact)
+        let error = ResponseClassifier.error(
+            status: 500, body: Data(body.utf8), contentType: nil,
+            scrub: Redactor(secrets: ["secretvalue"]).redact)
         let excerpt = try #require(error?.bodyExcerpt)
         #expect(excerpt.count <= CoClickError.excerptLimit)
         #expect(!excerpt.contains("eyJhbGci"))
@@ -86,6 +90,7 @@ struct ErrorTests {
 
     @Test func kindNames() {
         let kinds: [CoClickError.Kind] = [.validation, .badRequest, .unauthorized, .notFound, .server, .unavailable, .network, .timeout, .decode]
-        #expect(kinds.map(\.name) == ["validation", "bad_request", "unauthorized", "not_found", "server", "unavailable", "network", "timeout", "decode"])
+        #expect(
+            kinds.map(\.name) == ["validation", "bad_request", "unauthorized", "not_found", "server", "unavailable", "network", "timeout", "decode"])
     }
 }

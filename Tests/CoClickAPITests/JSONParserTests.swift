@@ -22,10 +22,12 @@ struct JSONParserTests {
     func failure(_ text: String) -> String? { failure(Array(text.utf8)) }
 
     @Test func numbersKeepTheirKind() throws {
-        #expect(try parse("[0, -0, 17, 9223372036854775807, -9223372036854775808, 1.0, 1e3, -2.5E-3, 0.1]") == .array([
-            .integer(0), .integer(0), .integer(17), .integer(.max), .integer(.min),
-            .number(1.0), .number(1000), .number(-0.0025), .number(0.1),
-        ]))
+        #expect(
+            try parse("[0, -0, 17, 9223372036854775807, -9223372036854775808, 1.0, 1e3, -2.5E-3, 0.1]")
+                == .array([
+                    .integer(0), .integer(0), .integer(17), .integer(.max), .integer(.min),
+                    .number(1.0), .number(1000), .number(-0.0025), .number(0.1),
+                ]))
         // Beyond 64 bits an integer is refused, not silently made a float that lost its digits.
         #expect(failure("[1, 9223372036854775808]") == "response is not valid JSON: integer out of range (beyond 64 bits) at byte 5")
         #expect(failure("-9223372036854775809") == "response is not valid JSON: integer out of range (beyond 64 bits) at byte 1")
@@ -35,11 +37,13 @@ struct JSONParserTests {
 
     @Test func valuesAndEscapes() throws {
         let value = try parse(#"{"a": [true, false, null, {}], "s": "\"\\\/\b\f\n\r\t \u00e9 \ud83d\ude00 café", "": ""}"#)
-        #expect(value == .object([
-            "a": .array([.bool(true), .bool(false), .null, .object([:])]),
-            "s": .string("\"\\/\u{8}\u{c}\n\r\t é 😀 café"),
-            "": .string(""),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "a": .array([.bool(true), .bool(false), .null, .object([:])]),
+                    "s": .string("\"\\/\u{8}\u{c}\n\r\t é 😀 café"),
+                    "": .string(""),
+                ]))
         #expect(try parse("  \"\\u0000x\"\n") == .string("\u{0}x"))
     }
 
@@ -56,10 +60,10 @@ struct JSONParserTests {
             (Array(#""\x""#.utf8), "invalid escape in string at byte 2"),
             (Array("\"a\u{1}\"".utf8), "control character in string at byte 3"),
             ([0x22, 0x61, 0xFF, 0x22], "invalid UTF-8 in a string at byte 3"),
-            ([0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D], "invalid UTF-8 in a string at byte 3"),        // overlong '/'
-            ([0x22, 0xED, 0xA0, 0x80, 0x22], "invalid UTF-8 in a string at byte 2"),              // a surrogate
-            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], "invalid UTF-8 in a string at byte 2"),        // above U+10FFFF
-            ([0x22, 0x5C, 0x6E, 0xE2, 0x82, 0x22], "invalid UTF-8 in a string at byte 2"),        // after an escape: the string
+            ([0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D], "invalid UTF-8 in a string at byte 3"),  // overlong '/'
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], "invalid UTF-8 in a string at byte 2"),  // a surrogate
+            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], "invalid UTF-8 in a string at byte 2"),  // above U+10FFFF
+            ([0x22, 0x5C, 0x6E, 0xE2, 0x82, 0x22], "invalid UTF-8 in a string at byte 2"),  // after an escape: the string
             (Array("<html><body>502</body></html>".utf8), "unexpected character at byte 1"),
         ]
         for (bytes, message) in cases {
@@ -83,7 +87,10 @@ struct JSONParserTests {
 
         let object = String(repeating: #"{"a":"#, count: 480) + "1" + String(repeating: "}", count: 480)
         let ten = try parse("[" + Array(repeating: object, count: 10).joined(separator: ",") + "]")
-        guard case .array(let items) = ten else { Issue.record("not an array"); return }
+        guard case .array(let items) = ten else {
+            Issue.record("not an array")
+            return
+        }
         #expect(items.count == 10)
         var inner = items[9]
         for _ in 0..<480 { inner = inner["a"] ?? .null }
@@ -99,9 +106,10 @@ struct JSONParserTests {
                 var nested: JSONValue = .object(["max": .integer(.max), "min": .integer(.min), "half": .number(0.5), "s": .string("é😀")])
                 for _ in 0..<100 { nested = .object(["n": nested]) }
                 let custom: JSONValue = .object(["deep": nested, "list": .array([.integer(1), .number(2.5), .null, .bool(true)])])
-                let created = try await client.createMeeting(NewMeeting(
-                    user: user, startsAt: "2031-10-30T14:29:33.000+02:00", cobrowsingURL: "https://shop.example.com/",
-                    customData: custom))
+                let created = try await client.createMeeting(
+                    NewMeeting(
+                        user: user, startsAt: "2031-10-30T14:29:33.000+02:00", cobrowsingURL: "https://shop.example.com/",
+                        customData: custom))
                 #expect(created.customData == custom)
                 #expect(try await client.meeting(id: created.id).customData == custom)
             }

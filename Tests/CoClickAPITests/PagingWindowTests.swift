@@ -2,6 +2,7 @@ import CoClickSandbox
 import CoClickSandboxTesting
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 /// The window of list requests behind `meetings`, `meetingPages` and `fullMeetings`, seen from
@@ -110,15 +111,17 @@ struct PagingWindowTests {
     func everyRequestInFlightIsCancelled(_ how: String) async throws {
         let pending = PendingFetches()
         let failing = how == "error"
-        var window: PageWindow<Int>? = PageWindow(per: 10, limit: nil, bound: 8, fetch: { page, _ in
-            if page <= 3 { return FetchedPage(page: page, items: 10, per: 10) }
-            if failing && page == 4 {
-                try await pending.waitUntilLaunched(7)
-                throw CoClickError(.server, status: 500, message: "page 4 failed")
-            }
-            try await pending.hang(page)
-            return FetchedPage(page: page, items: 10, per: 10)
-        }, trim: { page, _ in page })
+        var window: PageWindow<Int>? = PageWindow(
+            per: 10, limit: nil, bound: 8,
+            fetch: { page, _ in
+                if page <= 3 { return FetchedPage(page: page, items: 10, per: 10) }
+                if failing && page == 4 {
+                    try await pending.waitUntilLaunched(7)
+                    throw CoClickError(.server, status: 500, message: "page 4 failed")
+                }
+                try await pending.hang(page)
+                return FetchedPage(page: page, items: 10, per: 10)
+            }, trim: { page, _ in page })
         for expected in 1...3 { #expect(try await window?.next() == expected) }
         // After page 3 the window is 8 wide: pages 4 to 11 are in flight.
         try await pending.waitUntilLaunched(failing ? 7 : 8)

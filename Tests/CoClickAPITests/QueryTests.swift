@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 @Suite("q encoding")
@@ -25,10 +26,11 @@ struct QueryTests {
     }
 
     @Test func specialCharactersAndScalars() {
-        let q = MeetingQuery.object(.object([
-            "name": .string("Élodie & Co/?#[]+ %"), "flag": .bool(true), "none": .null, "ratio": .number(1.5), "whole": .number(3),
-            "k y": .string("v"),
-        ]))
+        let q = MeetingQuery.object(
+            .object([
+                "name": .string("Élodie & Co/?#[]+ %"), "flag": .bool(true), "none": .null, "ratio": .number(1.5), "whole": .number(3),
+                "k y": .string("v"),
+            ]))
         #expect(q.queryString == "q[flag]=true&q[k%20y]=v&q[name]=%C3%89lodie%20%26%20Co%2F%3F%23%5B%5D%2B%20%25&q[none]=&q[ratio]=1.5&q[whole]=3")
     }
 

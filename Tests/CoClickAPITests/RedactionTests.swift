@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoClickAPI
 
 @Suite("Redaction")
@@ -27,8 +28,9 @@ struct RedactionTests {
     }
 
     @Test func traceRedactsSecretLookingQueriesAndUserInfo() {
-        let event = HTTPTraceEvent(method: "GET", url: "https://u:pw@h.example/x?q[user]=a%40b&access_token=abc&api_key=k",
-                                   status: 200, duration: .milliseconds(12), bytes: 10, attempt: 2)
+        let event = HTTPTraceEvent(
+            method: "GET", url: "https://u:pw@h.example/x?q[user]=a%40b&access_token=abc&api_key=k",
+            status: 200, duration: .milliseconds(12), bytes: 10, attempt: 2)
         #expect(!event.url.contains("pw"))
         #expect(!event.url.contains("=abc"))
         #expect(!event.url.contains("=k"))
@@ -78,10 +80,13 @@ struct RedactionTests {
     @Test func validationErrorsAreScrubbedWhereMade() throws {
         let key = "0f1e2d3c4b5a"
         let body = #"{"errors":{"secret_key":["\#(key) is not valid"],"\#(key)":["unknown field"]}}"#
-        let error = try #require(ResponseClassifier.error(status: 422, body: Data(body.utf8), contentType: "application/json",
-                                                          scrub: Redactor(secrets: [key]).redact))
+        let error = try #require(
+            ResponseClassifier.error(
+                status: 422, body: Data(body.utf8), contentType: "application/json",
+                scrub: Redactor(secrets: [key]).redact))
         #expect(error.kind == .validation)
-        let texts = [error.message, error.description, error.bodyExcerpt ?? ""]
+        let texts =
+            [error.message, error.description, error.bodyExcerpt ?? ""]
             + error.validationErrors.keys + error.validationErrors.values.flatMap { $0 }
         for text in texts { #expect(!text.contains(key), "\(text)") }
         #expect(error.validationErrors["secret_key"] == ["[REDACTED] is not valid"])

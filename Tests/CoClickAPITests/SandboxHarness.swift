@@ -12,9 +12,11 @@ final class TestClient: Sendable {
         var configuration = TestSandbox.clientConfiguration(server)
         adjust(&configuration)
         let events = self.events
-        client = CoClickClient(configuration: configuration, tokenStore: store, trace: { event in
-            events.append(event)
-        })
+        client = CoClickClient(
+            configuration: configuration, tokenStore: store,
+            trace: { event in
+                events.append(event)
+            })
     }
 
     var trace: [HTTPTraceEvent] { events.all }

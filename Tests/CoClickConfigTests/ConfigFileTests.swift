@@ -1,15 +1,17 @@
 import Testing
+
 @testable import CoClickConfig
 
 @Suite("config.toml parsing")
 struct ConfigFileTests {
     @Test func malformedTOMLNamesFileAndLine() throws {
         let home = try TemporaryHome()
-        let file = try home.write("""
-        [profiles.default]
-        secret_id = "abc"
-        secret_key = d49unquotedkey
-        """)
+        let file = try home.write(
+            """
+            [profiles.default]
+            secret_id = "abc"
+            secret_key = d49unquotedkey
+            """)
         let error = configurationError { _ = try ConfigFile.load(path: file) }
         #expect(error?.code == .malformedFile)
         let text = try #require(error?.description)
@@ -47,16 +49,17 @@ struct ConfigFileTests {
     @Test func unknownKeysAreIgnoredAndAbsentFileIsNil() throws {
         let home = try TemporaryHome()
         #expect(try ConfigFile.load(path: home.configFile) == nil)
-        let file = try home.write("""
-        editor = "vi"
-        [profiles.default]
-        secret_id = "abc"
-        color = true
-        [profiles."with space"]
-        base_url = "http://localhost:1/api/v1"
-        [other]
-        x = 1
-        """)
+        let file = try home.write(
+            """
+            editor = "vi"
+            [profiles.default]
+            secret_id = "abc"
+            color = true
+            [profiles."with space"]
+            base_url = "http://localhost:1/api/v1"
+            [other]
+            x = 1
+            """)
         let config = try #require(try ConfigFile.load(path: file))
         #expect(config.profiles["default"] == ProfileSettings(secretID: "abc"))
         #expect(config.profiles["with space"] == ProfileSettings(baseURL: "http://localhost:1/api/v1"))

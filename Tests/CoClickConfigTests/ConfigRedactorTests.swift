@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoClickConfig
 
 /// The key never shows in the descriptions of the configuration's values (redaction itself is

@@ -1,20 +1,21 @@
 import Testing
+
 @testable import CoClickConfig
 
 @Suite("Configuration resolution")
 struct ConfigResolutionTests {
     static let profiles = """
-    [profiles.default]
-    base_url = "https://file.example/api/v1/"
-    secret_id = "file-id"
-    secret_key = "file-key"
+        [profiles.default]
+        base_url = "https://file.example/api/v1/"
+        secret_id = "file-id"
+        secret_key = "file-key"
 
-    [profiles.work]
-    base_url = "https://work.example/api/v1"
-    secret_id = "work-id"
-    secret_key = "work-key"
-    unknown_key = 42
-    """
+        [profiles.work]
+        base_url = "https://work.example/api/v1"
+        secret_id = "work-id"
+        secret_key = "work-key"
+        unknown_key = 42
+        """
 
     @Test func defaultsWhenNothingIsConfigured() async throws {
         let home = try TemporaryHome()
@@ -93,7 +94,9 @@ struct ConfigResolutionTests {
         try home.write(Self.profiles)
         let keyOnly = await configurationError { _ = try await home.resolver(["COCLICK_SECRET_KEY": "env-key"]).resolve() }
         #expect(keyOnly?.code == .incompleteKeyPair)
-        #expect(keyOnly?.description == "coclick: COCLICK_SECRET_KEY is set but COCLICK_SECRET_ID is not: set both, or neither to use the profile \"default\"")
+        #expect(
+            keyOnly?.description
+                == "coclick: COCLICK_SECRET_KEY is set but COCLICK_SECRET_ID is not: set both, or neither to use the profile \"default\"")
         #expect(keyOnly.map { !$0.description.contains("env-key") } == true)
         let idOnly = await configurationError { _ = try await home.resolver(["COCLICK_SECRET_ID": "env-id"]).resolve() }
         #expect(idOnly?.code == .incompleteKeyPair)
@@ -105,10 +108,15 @@ struct ConfigResolutionTests {
         let resolved = try await home.resolver().resolve()
         let error = configurationError { _ = try resolved.requireKeyPair() }
         #expect(error?.code == .noKeyPair)
-        #expect(error?.description == "coclick: no key pair for profile \"default\": set COCLICK_SECRET_ID and COCLICK_SECRET_KEY, or run coclick auth login")
+        #expect(
+            error?.description
+                == "coclick: no key pair for profile \"default\": set COCLICK_SECRET_ID and COCLICK_SECRET_KEY, or run coclick auth login")
         let other = try await home.resolver().resolve(ConfigurationFlags(profile: "staging"))
         let otherError = configurationError { _ = try other.requireKeyPair() }
-        #expect(otherError?.description == "coclick: no key pair for profile \"staging\": set COCLICK_SECRET_ID and COCLICK_SECRET_KEY, or run coclick auth login --profile staging")
+        #expect(
+            otherError?.description
+                == "coclick: no key pair for profile \"staging\": set COCLICK_SECRET_ID and COCLICK_SECRET_KEY, or run coclick auth login --profile staging"
+        )
     }
 
     @Test func halfAProfilePairIsAnError() async throws {
@@ -116,7 +124,10 @@ struct ConfigResolutionTests {
         try home.write("[profiles.default]\nsecret_id = \"only-id\"\n")
         let error = await configurationError { _ = try await home.resolver().resolve() }
         #expect(error?.code == .incompleteKeyPair)
-        #expect(error?.description == "coclick: profile \"default\" in \(home.configFile) has secret_id but neither secret_key nor secret_key_command: run coclick auth login")
+        #expect(
+            error?.description
+                == "coclick: profile \"default\" in \(home.configFile) has secret_id but neither secret_key nor secret_key_command: run coclick auth login"
+        )
 
         try home.write("[profiles.default]\nsecret_key = \"only-key\"\n")
         let keyOnly = await configurationError { _ = try await home.resolver().resolve() }
@@ -139,7 +150,10 @@ struct ConfigResolutionTests {
             _ = try await home.resolver(["COCLICK_BASE_URL": "www.coclick.io/api/v1"]).resolve()
         }
         #expect(error?.code == .invalidValue)
-        #expect(error?.description == "coclick: invalid base URL \"www.coclick.io/api/v1\" (environment variable COCLICK_BASE_URL): it must look like https://www.coclick.io/api/v1")
+        #expect(
+            error?.description
+                == "coclick: invalid base URL \"www.coclick.io/api/v1\" (environment variable COCLICK_BASE_URL): it must look like https://www.coclick.io/api/v1"
+        )
     }
 
     @Test func anEmptyProfileFlagIsAnError() async throws {
@@ -150,21 +164,23 @@ struct ConfigResolutionTests {
 
     @Test func theSecretKeyCommandSuppliesTheKey() async throws {
         let home = try TemporaryHome()
-        try home.write("""
-        [profiles.default]
-        secret_id = "cmd-id"
-        secret_key_command = "printf 'from-command\\\\n'"
-        """)
+        try home.write(
+            """
+            [profiles.default]
+            secret_id = "cmd-id"
+            secret_key_command = "printf 'from-command\\\\n'"
+            """)
         let resolved = try await home.resolver().resolve()
         #expect(resolved.keyPair == KeyPair(secretID: "cmd-id", secretKey: "from-command"))
         #expect(resolved.sources.secretKey == .secretKeyCommand(path: home.configFile))
 
         // Commands that need no key can leave it unrun.
-        try home.write("""
-        [profiles.default]
-        secret_id = "cmd-id"
-        secret_key_command = "exit 1"
-        """)
+        try home.write(
+            """
+            [profiles.default]
+            secret_id = "cmd-id"
+            secret_key_command = "exit 1"
+            """)
         let lazy = try await home.resolver().resolve(runSecretKeyCommand: false)
         #expect(lazy.keyPair == nil)
         #expect(lazy.secretID == "cmd-id")

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import CoClickConfig
 
 @Suite("Saving a profile")
@@ -22,19 +23,20 @@ struct ConfigSaveTests {
 
     @Test func keepsOtherProfilesAndKeysAndNarrowsTheMode() async throws {
         let home = try TemporaryHome()
-        let file = try home.write("""
-        editor = "vi"
+        let file = try home.write(
+            """
+            editor = "vi"
 
-        [profiles.default]
-        base_url = "https://keep.example/api/v1"
-        secret_id = "old-id"
-        secret_key = "old-key"
-        color = true
+            [profiles.default]
+            base_url = "https://keep.example/api/v1"
+            secret_id = "old-id"
+            secret_key = "old-key"
+            color = true
 
-        [profiles.other]
-        secret_id = "other-id"
-        secret_key = "other-key"
-        """, mode: 0o644)
+            [profiles.other]
+            secret_id = "other-id"
+            secret_key = "other-key"
+            """, mode: 0o644)
         try ProfileWriter.save(profile: "default", keyPair: KeyPair(secretID: "new-id", secretKey: "new-key"), to: file)
         #expect(permissions(of: file) == 0o600)
         let config = try #require(try ConfigFile.load(path: file))

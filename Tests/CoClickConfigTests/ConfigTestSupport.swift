@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import CoClickConfig
 
 /// A fresh temporary directory standing in for a home directory, removed at the end.
@@ -55,7 +56,10 @@ func permissions(of path: String) -> mode_t? {
 
 /// Removes a directory tree (the test's own temporary directory only).
 private func removeTree(_ path: String) {
-    guard let directory = opendir(path) else { unlink(path); return }
+    guard let directory = opendir(path) else {
+        unlink(path)
+        return
+    }
     while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         if name == "." || name == ".." { continue }

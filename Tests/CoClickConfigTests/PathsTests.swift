@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoClickConfig
 
 @Suite("XDG paths")

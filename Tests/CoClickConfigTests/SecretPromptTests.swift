@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import CoClickConfig
 
 /// Serialized: reading from a terminal swaps the process's SIGINT disposition for the length of
@@ -64,7 +65,10 @@ struct SecretPromptTests {
 
     @Test func onATerminalTheKeyIsNotEchoedAndEchoIsRestored() throws {
         let (master, slave) = try openPseudoTerminal()
-        defer { close(master); close(slave) }
+        defer {
+            close(master)
+            close(slave)
+        }
         var before = termios()
         try #require(tcgetattr(slave, &before) == 0)
         try #require(before.c_lflag & tcflag_t(ECHO) != 0)
@@ -89,7 +93,10 @@ struct SecretPromptTests {
 extension SecretPromptTests {
     @Test func aSignalWhileReadingRestoresEchoAndInterrupts() throws {
         let (master, slave) = try openPseudoTerminal()
-        defer { close(master); close(slave) }
+        defer {
+            close(master)
+            close(slave)
+        }
         // A process that survives SIGINT (as the REPL does): a handler that does nothing.
         var quiet: sigaction = .init()
         quiet.__sigaction_handler.sa_handler = { _ in }
@@ -112,7 +119,8 @@ extension SecretPromptTests {
         // The previous SIGINT disposition is back in place.
         var current: sigaction = .init()
         sigaction(SIGINT, nil, &current)
-        #expect(unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(quiet.__sigaction_handler.sa_handler, to: Int.self))
+        #expect(
+            unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(quiet.__sigaction_handler.sa_handler, to: Int.self))
     }
 }
 
@@ -128,11 +136,13 @@ final class PromptTypist: @unchecked Sendable {
         self.master = master
         self.afterPrompt = afterPrompt
         let box = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let this = Unmanaged<PromptTypist>.fromOpaque(raw!).takeRetainedValue()
-            this.work()
-            return nil
-        }, box)
+        pthread_create(
+            &thread, nil,
+            { raw in
+                let this = Unmanaged<PromptTypist>.fromOpaque(raw!).takeRetainedValue()
+                this.work()
+                return nil
+            }, box)
     }
 
     private func work() {
@@ -148,7 +158,7 @@ final class PromptTypist: @unchecked Sendable {
             }
             let shown = String(decoding: screen, as: UTF8.self)
             if !typed, shown.contains("Secret key: ") {
-                                afterPrompt(master)
+                afterPrompt(master)
                 typed = true
             } else if typed, shown.hasSuffix("\n") {
                 // The prompt's closing newline, written as the read ends: everything the

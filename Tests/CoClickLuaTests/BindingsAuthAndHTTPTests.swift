@@ -1,12 +1,14 @@
 import CoClickAPI
 import Testing
+
 @testable import CoClickLua
 
 @Suite struct BindingsAuthAndHTTPTests {
     @Test func authReturnsCompanyAndExpiryNeverTheToken() async throws {
         try await withBindings(meetings: 1) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local a = coclick.auth()
                 local keys = {}
                 for k in pairs(a) do keys[#keys + 1] = k end
@@ -28,7 +30,8 @@ import Testing
             let state = try h.makeState()
             setGlobal(state, "BASE", .string(h.server.baseURL))
             // The sandbox's meetings endpoint, without a token: a real 401 with its JSON body.
-            let result = try run("""
+            let result = try run(
+                """
                 local status, body = coclick.http.post_json(BASE .. "/meetings", {text = "hello", n = 1},
                                                             {headers = {["X-Test"] = "yes"}})
                 local reply = json.decode(body)
@@ -39,7 +42,8 @@ import Testing
             // A webhook that accepts the body: /authenticate with a wrong key answers 401, with
             // the right one 200 (the body is what the server sent).
             setGlobal(state, "ID", .string(h.server.secretID))
-            let bad = try run("""
+            let bad = try run(
+                """
                 local status = coclick.http.post_json(BASE .. "/authenticate", {secret_id = ID, secret_key = "wrong"})
                 return status
                 """, state)
@@ -51,7 +55,8 @@ import Testing
     @Test func postJSONToAClosedPortIsANetworkError() async throws {
         try await withBindings(meetings: 1) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local ok, err = pcall(coclick.http.post_json, "http://127.0.0.1:9/hook", {a = 1})
                 return ok, err.kind, tostring(err):sub(1, 8)
                 """, state)

@@ -2,6 +2,7 @@ import CoClickAPI
 import CoClickSandbox
 import Foundation
 import Testing
+
 @testable import CoClickLua
 
 @Suite struct BindingsErrorTests {
@@ -18,37 +19,55 @@ import Testing
                 ("coclick.meetings.get()", "bad argument #1 to 'get' (string expected, got no value)"),
                 ("coclick.meetings.create{usr = 'a@b.c'}", "bad argument #1 to 'create' (unknown field \"usr\")"),
                 ("coclick.meetings.create{user = {}}", "bad argument #1 to 'create' (field 'user': string expected, got table)"),
-                ("coclick.meetings.create{starts_at = true}",
-                 "bad argument #1 to 'create' (field 'starts_at': string or number expected, got boolean)"),
+                (
+                    "coclick.meetings.create{starts_at = true}",
+                    "bad argument #1 to 'create' (field 'starts_at': string or number expected, got boolean)"
+                ),
                 ("coclick.meetings.create{custom_data = 'x'}", "bad argument #1 to 'create' (field 'custom_data': object expected, got string)"),
-                ("coclick.meetings.create{cobrowsing_cookies_data = {a = 1}}",
-                 "bad argument #1 to 'create' (field 'cobrowsing_cookies_data': array expected, got object)"),
+                (
+                    "coclick.meetings.create{cobrowsing_cookies_data = {a = 1}}",
+                    "bad argument #1 to 'create' (field 'cobrowsing_cookies_data': array expected, got object)"
+                ),
                 ("coclick.meetings.create('x')", "bad argument #1 to 'create' (table expected, got string)"),
                 ("coclick.meetings.list(5)", "bad argument #1 to 'list' (table expected, got number)"),
                 ("coclick.meetings.list{per = 'x'}", "bad argument #1 to 'list' (field 'per': integer expected, got string)"),
                 ("coclick.meetings.list{per = 0}", "bad argument #1 to 'list' (field 'per': must be at least 1, got 0)"),
                 ("coclick.meetings.list{q = 3}", "bad argument #1 to 'list' (field 'q': string or table expected, got number)"),
                 ("coclick.meetings.list{q = {f = print}}", "bad argument #1 to 'list' (field 'q': cannot convert a function value at q.f)"),
-                ("coclick.meetings.create{starts_at = 1e300}",
-                 "bad argument #1 to 'create' (field 'starts_at': epoch seconds out of range)"),
-                ("coclick.api.get('/meetings', {query = 3})",
-                 "bad argument #2 to 'get' (field 'query': string or table expected, got number)"),
-                ("coclick.api.get('/meetings', {query = {1, 2}})",
-                 "bad argument #2 to 'get' (field 'query': a table of names to values expected)"),
-                ("coclick.api.get('/meetings', {query = {f = print}})",
-                 "bad argument #2 to 'get' (field 'query': cannot convert a function value at query.f)"),
+                (
+                    "coclick.meetings.create{starts_at = 1e300}",
+                    "bad argument #1 to 'create' (field 'starts_at': epoch seconds out of range)"
+                ),
+                (
+                    "coclick.api.get('/meetings', {query = 3})",
+                    "bad argument #2 to 'get' (field 'query': string or table expected, got number)"
+                ),
+                (
+                    "coclick.api.get('/meetings', {query = {1, 2}})",
+                    "bad argument #2 to 'get' (field 'query': a table of names to values expected)"
+                ),
+                (
+                    "coclick.api.get('/meetings', {query = {f = print}})",
+                    "bad argument #2 to 'get' (field 'query': cannot convert a function value at query.f)"
+                ),
                 ("coclick.meetings.list{pages = 2}", "bad argument #1 to 'list' (unknown field \"pages\")"),
                 ("coclick.meetings.each{full = 'yes'}", "bad argument #1 to 'each' (field 'full': boolean expected, got string)"),
                 ("coclick.meetings.all{limit = -1}", "bad argument #1 to 'all' (field 'limit': must be at least 0, got -1)"),
                 ("coclick.meetings.get_many({'a', 2})", "bad argument #1 to 'get_many' (ids[2]: string expected, got number)"),
-                ("coclick.meetings.get_many({'a'}, {concurrency = 0})",
-                 "bad argument #2 to 'get_many' (field 'concurrency': must be at least 1, got 0)"),
+                (
+                    "coclick.meetings.get_many({'a'}, {concurrency = 0})",
+                    "bad argument #2 to 'get_many' (field 'concurrency': must be at least 1, got 0)"
+                ),
                 ("coclick.http.post_json('ftp://x', {})", "bad argument #1 to 'post_json' (URL must start with http:// or https://)"),
                 ("coclick.http.post_json('http://x')", "bad argument #2 to 'post_json' (value expected)"),
-                ("coclick.http.post_json('http://x', {f = print})",
-                 "bad argument #2 to 'post_json' (cannot convert a function value at $.f)"),
-                ("coclick.http.post_json('http://x', {}, {headers = {A = {}}})",
-                 "bad argument #3 to 'post_json' (field 'headers': \"A\": string expected, got table)"),
+                (
+                    "coclick.http.post_json('http://x', {f = print})",
+                    "bad argument #2 to 'post_json' (cannot convert a function value at $.f)"
+                ),
+                (
+                    "coclick.http.post_json('http://x', {}, {headers = {A = {}}})",
+                    "bad argument #3 to 'post_json' (field 'headers': \"A\": string expected, got table)"
+                ),
             ]
             for (code, expected) in cases {
                 let got = try message(code, state)
@@ -69,14 +88,18 @@ import Testing
             calls += 1
             throw NoKey()
         }
-        let result = try run("""
+        let result = try run(
+            """
             local ok, err = pcall(coclick.auth)
             return ok, err.kind, err.message, err.status, tostring(err), select(2, pcall(coclick.meetings.list)).kind
             """, state)
-        #expect(result == [.bool(false), .string("configuration"),
-                           .string("no API key pair: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY"), .null,
-                           .string("CoClick configuration: no API key pair: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY"),
-                           .string("configuration")])
+        #expect(
+            result == [
+                .bool(false), .string("configuration"),
+                .string("no API key pair: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY"), .null,
+                .string("CoClick configuration: no API key pair: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY"),
+                .string("configuration"),
+            ])
         #expect(calls == 2)
         // Argument errors come first: no client is needed to report them.
         #expect(try message("coclick.meetings.get(1)", state)?.contains("string expected, got number") == true)

@@ -1,23 +1,31 @@
 import CoClickAPI
 import CoClickSandboxTesting
 import Testing
+
 @testable import CoClickLua
 
 @Suite struct BindingsListingTests {
     @Test func listReturnsAPageAndPagingInfo() async throws {
         try await withBindings(meetings: 60) { h in
             let state = try h.makeState()
-            let first = try run("""
+            let first = try run(
+                """
                 local ms, info = coclick.meetings.list{per = 25}
                 local m = ms[1]
                 return #ms, info.page, info.per, info.count, info.next,
                        #m.id, m.id:match('^%x+$') ~= nil, type(m.user), type(m.status), type(m.starts_at),
                        m.token, json.encode(select(1, coclick.meetings.list{page = 9, per = 25}))
                 """, state)
-            h.check { #expect(first == [.integer(25), .integer(1), .integer(25), .integer(25), .integer(2),
-                              .integer(64), .bool(true), .string("string"), .string("string"), .string("string"),
-                              .null, .string("[]")]) }
-            let last = try run("""
+            h.check {
+                #expect(
+                    first == [
+                        .integer(25), .integer(1), .integer(25), .integer(25), .integer(2),
+                        .integer(64), .bool(true), .string("string"), .string("string"), .string("string"),
+                        .null, .string("[]"),
+                    ])
+            }
+            let last = try run(
+                """
                 local ms, info = coclick.meetings.list{page = 3, per = 25}
                 return #ms, info.page, info.count, info.next, info.next == nil
                 """, state)
@@ -32,7 +40,8 @@ import Testing
             let state = try h.makeState()
             let user = try #require(h.server.presenters.first)
             setGlobal(state, "USER", .string(user))
-            let result = try run("""
+            let result = try run(
+                """
                 local mine = coclick.meetings.all{q = {user = USER}}
                 local same = 0
                 for _, m in ipairs(mine) do if m.user:lower() == USER:lower() then same = same + 1 end end
@@ -52,7 +61,8 @@ import Testing
     @Test func eachYieldsEveryMeetingAndHonoursLimit() async throws {
         try await withBindings(meetings: 60) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local n, ids = 0, {}
                 for m in coclick.meetings.each{per = 7} do n = n + 1 ids[m.id] = true end
                 local distinct = 0
@@ -72,7 +82,8 @@ import Testing
     @Test func eachWithConcurrencyOneStreamsPageByPage() async throws {
         try await withBindings(meetings: 200) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local n, ahead = 0, 0
                 for m in coclick.meetings.each{per = 10, concurrency = 1} do
                   n = n + 1
@@ -114,7 +125,8 @@ import Testing
                 return .values(1)
             }
             let (first, second) = concurrency == 1 ? (2, 3) : (3, 6)
-            let result = try run("""
+            let result = try run(
+                """
                 local n, reached = 0, {}
                 for m in coclick.meetings.each{per = 10, concurrency = \(concurrency)} do
                   n = n + 1
@@ -133,7 +145,8 @@ import Testing
     @Test func eachReadsAWindowOfPagesAhead() async throws {
         try await withBindings(meetings: 200, faults: "latency=10ms") { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local n, ahead, ids = 0, 0, {}
                 for m in coclick.meetings.each{per = 10} do
                   n = n + 1
@@ -155,7 +168,8 @@ import Testing
     @Test func eachAndAllWithFullYieldFullMeetings() async throws {
         try await withBindings(meetings: 30) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local function full(m)
                   return m.id == m.token and type(m.cobrowsing_url) == "string"
                      and type(m.presenter_room_url) == "string" and type(m.prospect_room_url) == "string"
@@ -182,7 +196,8 @@ import Testing
     @Test func allReturnsEveryMeeting() async throws {
         try await withBindings(meetings: 45) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local all = coclick.meetings.all{per = 10}
                 return #all, json.encode(coclick.meetings.all{limit = 0}), #coclick.meetings.all{limit = 11}
                 """, state)

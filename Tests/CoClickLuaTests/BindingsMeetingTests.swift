@@ -1,12 +1,14 @@
 import CoClickAPI
 import Testing
+
 @testable import CoClickLua
 
 @Suite struct BindingsMeetingTests {
     @Test func getReturnsTheFullMeeting() async throws {
         try await withBindings(meetings: 40) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local id = coclick.meetings.list{per = 1}[1].id
                 local m = coclick.meetings.get(id)
                 local hasNull = false
@@ -14,10 +16,16 @@ import Testing
                 return m.id == id, m.token == id, type(m.presenter_room_url), type(m.custom_data),
                        json.encode(m.cobrowsing_cookies_data):sub(1, 1), hasNull, m.duration == nil or m.status == "closed"
                 """, state)
-            h.check { #expect(result == [.bool(true), .bool(true), .string("string"), .string("table"), .string("["),
-                               .bool(false), .bool(true)]) }
+            h.check {
+                #expect(
+                    result == [
+                        .bool(true), .bool(true), .string("string"), .string("table"), .string("["),
+                        .bool(false), .bool(true),
+                    ])
+            }
             // A scheduled meeting's null duration is an absent field.
-            let scheduled = try run("""
+            let scheduled = try run(
+                """
                 for m in coclick.meetings.each{q = {status = "scheduled"}, full = true, limit = 1} do
                   local f = {} for k in pairs(m) do f[#f + 1] = k end
                   return m.duration, m.status, #f > 8
@@ -30,13 +38,19 @@ import Testing
     @Test func getOfAnUnknownIdRaisesANotFoundTable() async throws {
         try await withBindings(meetings: 5) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local ok, err = pcall(coclick.meetings.get, string.rep("0", 64))
                 return ok, type(err), err.kind, err.status, type(err.message), tostring(err):sub(1, 13),
                        getmetatable(err).__name
                 """, state)
-            h.check { #expect(result == [.bool(false), .string("table"), .string("not_found"), .integer(404), .string("string"),
-                               .string("CoClick 404: "), .string("coclick.error")]) }
+            h.check {
+                #expect(
+                    result == [
+                        .bool(false), .string("table"), .string("not_found"), .integer(404), .string("string"),
+                        .string("CoClick 404: "), .string("coclick.error"),
+                    ])
+            }
             // Uncaught, the host sees the table's fields.
             do {
                 _ = try state.evaluate("coclick.meetings.get('nope')")
@@ -52,7 +66,8 @@ import Testing
     @Test func getManyKeepsTheOrderAndBoundsConcurrency() async throws {
         try await withBindings(meetings: 24, faults: "latency=40ms") { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local ids = {}
                 for i, m in ipairs(coclick.meetings.all{per = 100}) do ids[#ids + 1] = m.id end
                 local reversed = {}
@@ -73,7 +88,8 @@ import Testing
         }
         try await withBindings(meetings: 8, faults: "latency=40ms") { h in
             let state = try h.makeState()
-            _ = try run("""
+            _ = try run(
+                """
                 local ids = {}
                 for _, m in ipairs(coclick.meetings.all{}) do ids[#ids + 1] = m.id end
                 coclick.meetings.get_many(ids, {concurrency = 1})
@@ -87,7 +103,8 @@ import Testing
             let state = try h.makeState()
             let user = try #require(h.server.presenters.first)
             setGlobal(state, "USER", .string(user))
-            let result = try run("""
+            let result = try run(
+                """
                 local m = coclick.meetings.create{
                   user = USER, starts_at = "2030-01-02T10:00:00.000+01:00",
                   cobrowsing_url = "https://shop.example.com/",
@@ -99,9 +116,14 @@ import Testing
                        json.encode(m.cobrowsing_cookies_data), coclick.time.parse(m.starts_at),
                        again.cobrowsing_url, type(m.presenter_room_url)
                 """, state)
-            h.check { #expect(result == [.integer(64), .bool(true), .string(user),
-                               .integer(17), .string("Phil"), .string("[]"), .integer(1_893_574_800),
-                               .string("https://shop.example.com/"), .string("string")]) }
+            h.check {
+                #expect(
+                    result == [
+                        .integer(64), .bool(true), .string(user),
+                        .integer(17), .string("Phil"), .string("[]"), .integer(1_893_574_800),
+                        .string("https://shop.example.com/"), .string("string"),
+                    ])
+            }
             h.check { #expect(h.server.stats.meetingsCreated == 1) }
         }
     }
@@ -110,7 +132,8 @@ import Testing
         try await withBindings(meetings: 3) { h in
             let state = try h.makeState()
             setGlobal(state, "USER", .string(try #require(h.server.presenters.first)))
-            let result = try run("""
+            let result = try run(
+                """
                 local a = coclick.meetings.create{user = USER, starts_at = 1900000000, cobrowsing_url = "https://a.example/"}
                 local b = coclick.meetings.create{user = USER, starts_at = 1900000000.25, cobrowsing_url = "https://a.example/",
                   cobrowsing_cookies_data = {{name = "session", value = "abc", path = "/"}}}
@@ -125,15 +148,21 @@ import Testing
     @Test func createValidationFailureRaisesATableWithErrors() async throws {
         try await withBindings(meetings: 3) { h in
             let state = try h.makeState()
-            let result = try run("""
+            let result = try run(
+                """
                 local ok, err = pcall(coclick.meetings.create, {user = "nobody@example.com", cobrowsing_url = "https://x.example/"})
                 return ok, err.kind, err.status, err.errors.user[1], err.errors.starts_at[1], #err.errors.user,
                        tostring(err), err.message
                 """, state)
-            h.check { #expect(result == [.bool(false), .string("validation"), .integer(422), .string("User must exist"),
-                               .string("please specify a start date"), .integer(1),
-                               .string("CoClick 422: user: User must exist; starts_at: please specify a start date"),
-                               .string("user: User must exist; starts_at: please specify a start date")]) }
+            h.check {
+                #expect(
+                    result == [
+                        .bool(false), .string("validation"), .integer(422), .string("User must exist"),
+                        .string("please specify a start date"), .integer(1),
+                        .string("CoClick 422: user: User must exist; starts_at: please specify a start date"),
+                        .string("user: User must exist; starts_at: please specify a start date"),
+                    ])
+            }
             h.check { #expect(h.server.stats.meetingsCreated == 0) }
             h.check { #expect(h.server.stats.validationFailures == 1) }
         }

@@ -3,6 +3,7 @@ import CoClickSandbox
 import CoClickSandboxTesting
 import Foundation
 import Synchronization
+
 @testable import CoClickLua
 
 /// A sandbox over loopback, a real client of it (memory token store, tiny retry delays, its
@@ -33,10 +34,12 @@ final class BindingsHarness: Sendable {
         self.server = server
         let configuration = TestSandbox.clientConfiguration(server)
         let events = self.events
-        client = CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), trace: { event in
-            let now = ContinuousClock.now
-            events.append(event, end: now)
-        })
+        client = CoClickClient(
+            configuration: configuration, tokenStore: MemoryTokenStore(),
+            trace: { event in
+                let now = ContinuousClock.now
+                events.append(event, end: now)
+            })
     }
 
     var trace: [HTTPTraceEvent] { events.all.map(\.event) }
@@ -78,8 +81,10 @@ final class BindingsHarness: Sendable {
 
 /// Starts a sandbox, runs `body` with a harness on a thread of its own (bindings block their
 /// thread while requests run: never a concurrency pool thread), then stops everything.
-func withBindings<T: Sendable>(meetings: Int = 60, faults: String = "",
-                               _ body: @escaping @Sendable (BindingsHarness) throws -> T) async throws -> T {
+func withBindings<T: Sendable>(
+    meetings: Int = 60, faults: String = "",
+    _ body: @escaping @Sendable (BindingsHarness) throws -> T
+) async throws -> T {
     let server = try await TestSandbox.start(meetings: meetings, faults: faults)
     let harness = BindingsHarness(server: server)
     let result = await onLuaThread { try body(harness) }

@@ -1,5 +1,6 @@
-import Testing
 import CoClickAPI
+import Testing
+
 @testable import CoClickLua
 
 @Suite struct BridgeTests {
@@ -23,8 +24,7 @@ import CoClickAPI
     }
 
     @Test func integersAndFloatsStayApart() throws {
-        #expect(try eval("return 1, 1.0, 2^53, 3 // 2, 3 / 2") ==
-                [.integer(1), .number(1.0), .number(9007199254740992), .integer(1), .number(1.5)])
+        #expect(try eval("return 1, 1.0, 2^53, 3 // 2, 3 / 2") == [.integer(1), .number(1.0), .number(9007199254740992), .integer(1), .number(1.5)])
     }
 
     @Test func nullsBecomeAbsentFieldsForMeetings() throws {
@@ -33,14 +33,12 @@ import CoClickAPI
         #expect(back == .object(["id": .string("m1"), "tags": .array([.null, .integer(2)])]))
         let state = try LuaState()
         setGlobal(state, "m", meeting, nulls: .absent)
-        #expect(try eval("return m.custom_data == nil, m.tags[1] == json.null, #m.tags", state) ==
-                [.bool(true), .bool(true), .integer(2)])
+        #expect(try eval("return m.custom_data == nil, m.tags[1] == json.null, #m.tags", state) == [.bool(true), .bool(true), .integer(2)])
     }
 
     @Test func emptyTablesAreObjectsUnlessMarked() throws {
         #expect(try eval("return {}, json.array{}, json.object{}") == [.object([:]), .array([]), .object([:])])
-        #expect(try evalString("return json.encode({a = {}, b = json.array(), c = json.decode('[]')})") ==
-                #"{"a":{},"b":[],"c":[]}"#)
+        #expect(try evalString("return json.encode({a = {}, b = json.array(), c = json.decode('[]')})") == #"{"a":{},"b":[],"c":[]}"#)
     }
 
     @Test func hostileValuesAreRefusedWithTheirPath() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoClickLua
 
 /// `help()`'s pieces that need a state: a value mapped back to its doc, and the width the host

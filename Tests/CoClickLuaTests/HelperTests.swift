@@ -1,23 +1,28 @@
-import Testing
-import Foundation
 import CoClickAPI
+import Foundation
+import Testing
+
 @testable import CoClickLua
 
 @Suite struct CSVTests {
     @Test func roundTripWithQuotesCommasNewlines() throws {
         let state = try LuaState()
-        let text = try #require(try evalString("""
-            rows = {
-              {id = "1", note = 'say "hi", then\\nleave', n = 3},
-              {id = "2", note = "plain", extra = true},
-            }
-            return csv.encode(rows)
-            """, state))
+        let text = try #require(
+            try evalString(
+                """
+                rows = {
+                  {id = "1", note = 'say "hi", then\\nleave', n = 3},
+                  {id = "2", note = "plain", extra = true},
+                }
+                return csv.encode(rows)
+                """, state))
         #expect(text == "id,extra,n,note\r\n1,,3,\"say \"\"hi\"\", then\nleave\"\r\n2,true,,plain\r\n")
-        #expect(try eval("""
-            local back = csv.decode(csv.encode(rows, {"id", "note"}))
-            return #back, back[1].id, back[1].note, back[2].note, back[1].n
-            """, state) == [.integer(2), .string("1"), .string("say \"hi\", then\nleave"), .string("plain"), .null])
+        #expect(
+            try eval(
+                """
+                local back = csv.decode(csv.encode(rows, {"id", "note"}))
+                return #back, back[1].id, back[1].note, back[2].note, back[1].n
+                """, state) == [.integer(2), .string("1"), .string("say \"hi\", then\nleave"), .string("plain"), .null])
     }
 
     @Test func nestedValuesAreJSON() throws {
@@ -45,12 +50,16 @@ import CoClickAPI
     @Test func dropsAByteOrderMarkAndGivesEachRowsLine() throws {
         // Excel's "CSV UTF-8" starts with EF BB BF: without it dropped, the first column would be
         // named "\u{FEFF}user" and every row would lack a user.
-        #expect(try eval("""
-            assert(select('#', csv.decode('a\\n1\\n')) == 1, "lines only when asked")
-            local rows, lines = csv.decode('\\xEF\\xBB\\xBFuser,note\\r\\nal,"two\\r\\nlines"\\r\\n\\r\\nbo,caf\\xC3\\xA9\\r\\n', {lines = true})
-            return #rows, rows[1].user, rows[1].note, rows[2].user, rows[2].note, lines[1], lines[2], #lines
-            """) == [.integer(2), .string("al"), .string("two\r\nlines"), .string("bo"), .string("café"),
-                     .integer(2), .integer(5), .integer(2)])
+        #expect(
+            try eval(
+                """
+                assert(select('#', csv.decode('a\\n1\\n')) == 1, "lines only when asked")
+                local rows, lines = csv.decode('\\xEF\\xBB\\xBFuser,note\\r\\nal,"two\\r\\nlines"\\r\\n\\r\\nbo,caf\\xC3\\xA9\\r\\n', {lines = true})
+                return #rows, rows[1].user, rows[1].note, rows[2].user, rows[2].note, lines[1], lines[2], #lines
+                """) == [
+                    .integer(2), .string("al"), .string("two\r\nlines"), .string("bo"), .string("café"),
+                    .integer(2), .integer(5), .integer(2),
+                ])
     }
 }
 
@@ -59,29 +68,36 @@ import CoClickAPI
     init() { setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1) }
 
     @Test func parse() throws {
-        #expect(try eval("""
-            local p = coclick.time.parse
-            return p("2021-10-30T14:29:33.000+02:00"), p("2021-10-30T12:29:33Z"), p("2021-10-30T12:29:33.250Z"),
-                   p("2021-10-30T14:29:33+0200"), p("2021-10-30T14:29:33.000"), p("2021-10-30")
-            """) == [.integer(1635596973), .integer(1635596973), .number(1635596973.25),
-                     .integer(1635596973), .integer(1635596973), .integer(1635544800)])
+        #expect(
+            try eval(
+                """
+                local p = coclick.time.parse
+                return p("2021-10-30T14:29:33.000+02:00"), p("2021-10-30T12:29:33Z"), p("2021-10-30T12:29:33.250Z"),
+                       p("2021-10-30T14:29:33+0200"), p("2021-10-30T14:29:33.000"), p("2021-10-30")
+                """) == [
+                    .integer(1635596973), .integer(1635596973), .number(1635596973.25),
+                    .integer(1635596973), .integer(1635596973), .integer(1635544800),
+                ])
         let bad = try #require(try evalError("coclick.time.parse('2021-02-30T00:00:00Z')"))
         #expect(bad.message.contains("bad argument #1 to 'parse' (not an ISO 8601 date: 2021-02-30T00:00:00Z)"))
     }
 
     @Test func format() throws {
-        #expect(try eval("""
-            local f = coclick.time.format
-            return f(1635596973), f(1635596973, "utc"), f(1635596973.25, "local"), f(1640995200)
-            """) == [.string("2021-10-30T14:29:33.000+02:00"), .string("2021-10-30T12:29:33.000Z"),
-                     .string("2021-10-30T14:29:33.250+02:00"), .string("2022-01-01T01:00:00.000+01:00")])
+        #expect(
+            try eval(
+                """
+                local f = coclick.time.format
+                return f(1635596973), f(1635596973, "utc"), f(1635596973.25, "local"), f(1640995200)
+                """) == [
+                    .string("2021-10-30T14:29:33.000+02:00"), .string("2021-10-30T12:29:33.000Z"),
+                    .string("2021-10-30T14:29:33.250+02:00"), .string("2022-01-01T01:00:00.000+01:00"),
+                ])
         #expect(try evalError("coclick.time.format(0, 'mars')")?.message.contains("\"utc\" or \"local\" expected") == true)
     }
 
     @Test func day() throws {
         // 2021-10-31 is 25 hours long in Central Europe.
-        #expect(try eval("return coclick.time.day(coclick.time.parse('2021-10-31T12:00:00Z'))") ==
-                [.integer(1635631200), .integer(1635721200)])
+        #expect(try eval("return coclick.time.day(coclick.time.parse('2021-10-31T12:00:00Z'))") == [.integer(1635631200), .integer(1635721200)])
         #expect(try eval("local s, e = coclick.time.day() return s <= os.time() and os.time() < e") == [.bool(true)])
     }
 
@@ -110,31 +126,35 @@ import CoClickAPI
     @Test func scalarsAndNesting() throws {
         #expect(try render(#"return "a\nb", 1, 1.0, true, nil, json.null"#) == "\"a\\nb\"\t1\t1.0\ttrue\tnil\tjson.null")
         #expect(try render("return {b = 1, a = 'x', [1] = true}") == #"{[1] = true, a = "x", b = 1}"#)
-        #expect(try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}") ==
-                "{list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}")
-        #expect(try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}, text = ('x'):rep(60)}") == """
-            {
-              list = {1, 2, 3},
-              nested = {deep = {x = {1, {y = 2}}}},
-              text = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-            }
-            """)
+        #expect(
+            try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}")
+                == "{list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}}")
+        #expect(
+            try render("return {list = {1, 2, 3}, nested = {deep = {x = {1, {y = 2}}}}, text = ('x'):rep(60)}") == """
+                {
+                  list = {1, 2, 3},
+                  nested = {deep = {x = {1, {y = 2}}}},
+                  text = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                }
+                """)
         #expect(try render("local t = {name = 'loop'} t.self = t return t") == #"{name = "loop", self = <cycle>}"#)
         #expect(try render("return {['not ok'] = 1, ['end'] = 2}") == #"{["end"] = 2, ["not ok"] = 1}"#)
     }
 
     @Test func arraysOfRecordsAreTables() throws {
-        #expect(try render("""
-            return {
-              {status = "scheduled", id = "m1", user = "ann", duration = 30},
-              {id = "m22", user = "bob", status = "closed", duration = 5, custom_data = {x = 1}},
-            }
-            """) == """
-            id   user  status     custom_data  duration
-            ---  ----  ---------  -----------  --------
-            m1   ann   scheduled                     30
-            m22  bob   closed     {"x":1}             5
-            """)
+        #expect(
+            try render(
+                """
+                return {
+                  {status = "scheduled", id = "m1", user = "ann", duration = 30},
+                  {id = "m22", user = "bob", status = "closed", duration = 5, custom_data = {x = 1}},
+                }
+                """) == """
+                    id   user  status     custom_data  duration
+                    ---  ----  ---------  -----------  --------
+                    m1   ann   scheduled                     30
+                    m22  bob   closed     {"x":1}             5
+                    """)
     }
 
     @Test func longOutputIsCut() throws {
@@ -189,26 +209,28 @@ import CoClickAPI
     }
 
     @Test func aMeetingIsARecordWithNestedValuesIndented() throws {
-        let text = try render("""
+        let text = try render(
+            """
             return {token = "abc", id = "abc", status = "closed", user = "ann@example.com", duration = 30,
                     custom_data = {user_id = 17, username = "Phil"},
                     cobrowsing_cookies_data = {{name = "sid", value = "x1"}}, tags = {"a", "b"}}
             """, options: RenderOptions(width: 100))
-        #expect(text == """
-            id                       abc
-            user                     ann@example.com
-            status                   closed
-            cobrowsing_cookies_data
-              name  value
-              ----  -----
-              sid   x1
-            custom_data
-              user_id   17
-              username  Phil
-            duration                 30
-            tags                     {"a", "b"}
-            token                    abc
-            """)
+        #expect(
+            text == """
+                id                       abc
+                user                     ann@example.com
+                status                   closed
+                cobrowsing_cookies_data
+                  name  value
+                  ----  -----
+                  sid   x1
+                custom_data
+                  user_id   17
+                  username  Phil
+                duration                 30
+                tags                     {"a", "b"}
+                token                    abc
+                """)
     }
 
     @Test func theREPLsLimitsShowEveryRow() throws {
@@ -221,11 +243,12 @@ import CoClickAPI
     }
 
     @Test func tabulate() throws {
-        #expect(try evalString("return coclick.tabulate({{a = 1, b = 'x'}, {a = 22}}, {'b', 'a'})") == """
-            b   a
-            -  --
-            x   1
-               22
-            """)
+        #expect(
+            try evalString("return coclick.tabulate({{a = 1, b = 'x'}, {a = 22}}, {'b', 'a'})") == """
+                b   a
+                -  --
+                x   1
+                   22
+                """)
     }
 }

@@ -1,25 +1,30 @@
-import Testing
 import CoClickAPI
+import Testing
+
 @testable import CoClickLua
 
 @Suite struct JSONTests {
     @Test func decodesEscapesAndUnicode() throws {
-        #expect(try evalString(#"return json.decode('"a\\n\\t\\"\\\\\\/ \\u00e9 \\u20ac \\ud83d\\ude00"')"#) ==
-                "a\n\t\"\\/ é € 😀")
+        #expect(try evalString(#"return json.decode('"a\\n\\t\\"\\\\\\/ \\u00e9 \\u20ac \\ud83d\\ude00"')"#) == "a\n\t\"\\/ é € 😀")
         #expect(try evalString(#"return json.encode("é😀\n\1")"#) == #""é😀\n\u0001""#)
     }
 
     @Test func decodesNumbers() throws {
-        #expect(try eval("""
-            local t = json.decode('[0, -7, 1.0, 1e3, 9223372036854775807, 9223372036854775808, -1.5e-3, 123456789012345678]')
-            return t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], math.type(t[3])
-            """) == [.integer(0), .integer(-7), .number(1.0), .number(1000), .integer(Int64.max),
-                     .number(9223372036854775808), .number(-0.0015), .integer(123456789012345678), .string("float")])
+        #expect(
+            try eval(
+                """
+                local t = json.decode('[0, -7, 1.0, 1e3, 9223372036854775807, 9223372036854775808, -1.5e-3, 123456789012345678]')
+                return t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], math.type(t[3])
+                """) == [
+                    .integer(0), .integer(-7), .number(1.0), .number(1000), .integer(Int64.max),
+                    .number(9223372036854775808), .number(-0.0015), .integer(123456789012345678), .string("float"),
+                ])
     }
 
     @Test func encodesNumbers() throws {
-        #expect(try evalString("return json.encode({1, 1.0, 0.1, 1e300, -0.5, math.maxinteger, 2^63})") ==
-                "[1,1.0,0.1,1e+300,-0.5,9223372036854775807,9.223372036854776e+18]")
+        #expect(
+            try evalString("return json.encode({1, 1.0, 0.1, 1e300, -0.5, math.maxinteger, 2^63})")
+                == "[1,1.0,0.1,1e+300,-0.5,9223372036854775807,9.223372036854776e+18]")
     }
 
     @Test func invalidInputNamesTheByte() throws {
@@ -40,8 +45,9 @@ import CoClickAPI
         for (text, message) in cases {
             setGlobal(state, "input", .string(text))
             let error = try #require(try evalError("return json.decode(input)", state), "\(text)")
-            #expect(error.message == "(command line):1: json.decode: " + message || error.message == "json.decode: " + message,
-                    "\(text): \(error.message)")
+            #expect(
+                error.message == "(command line):1: json.decode: " + message || error.message == "json.decode: " + message,
+                "\(text): \(error.message)")
         }
     }
 
@@ -99,17 +105,18 @@ import CoClickAPI
     }
 
     @Test func prettyOutput() throws {
-        #expect(try evalString("return json.encode({b = {1, 2}, a = {}}, {pretty = true})") ==
-                "{\n  \"a\": {},\n  \"b\": [\n    1,\n    2\n  ]\n}")
+        #expect(try evalString("return json.encode({b = {1, 2}, a = {}}, {pretty = true})") == "{\n  \"a\": {},\n  \"b\": [\n    1,\n    2\n  ]\n}")
     }
 
     @Test func bigInput() throws {
         let state = try LuaState()
-        #expect(try eval("""
-            local items = {}
-            for i = 1, 20000 do items[i] = {id = tostring(i), n = i, tags = {"a", "b"}, note = "é\\n"} end
-            local back = json.decode(json.encode(items))
-            return #back, back[20000].n, back[7].note
-            """, state) == [.integer(20000), .integer(20000), .string("é\n")])
+        #expect(
+            try eval(
+                """
+                local items = {}
+                for i = 1, 20000 do items[i] = {id = tostring(i), n = i, tags = {"a", "b"}, note = "é\\n"} end
+                local back = json.decode(json.encode(items))
+                return #back, back[20000].n, back[7].note
+                """, state) == [.integer(20000), .integer(20000), .string("é\n")])
     }
 }

@@ -1,7 +1,8 @@
-import Testing
-import Foundation
 import CoClickAPI
 import CoClickSandboxTesting
+import Foundation
+import Testing
+
 @testable import CoClickLua
 
 /// Requests an interrupt of `state` from another thread (through its handle, as the run guard
@@ -35,8 +36,10 @@ func interruptWhenRunning(_ state: LuaState) {
 
 @Suite struct RuntimeTests {
     @Test func requireCoclickAndCjson() throws {
-        #expect(try eval("return require('coclick') == coclick, type(coclick.time), type(coclick.tabulate)") ==
-                [.bool(true), .string("table"), .string("function")])
+        #expect(
+            try eval("return require('coclick') == coclick, type(coclick.time), type(coclick.tabulate)") == [
+                .bool(true), .string("table"), .string("function"),
+            ])
         #expect(try evalString("local cjson = require 'cjson' return cjson.encode({1, 2})") == "[1,2]")
         #expect(try eval("return package.path:find('/usr/share/lua/5.4/?.lua', 1, true) ~= nil") == [.bool(true)])
     }
@@ -56,9 +59,12 @@ func interruptWhenRunning(_ state: LuaState) {
         }
         let text = try String(contentsOfFile: folder.appendingPathComponent("prelude.lua").path, encoding: .utf8)
         #expect(Prelude.source == text)
-        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.hasPrefix("function pp(") }) + 1
-        #expect(try eval("local i = debug.getinfo(pp, 'S') return i.short_src, i.linedefined", state)
+        let line =
+            try #require(
+                text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .firstIndex { $0.hasPrefix("function pp(") }) + 1
+        #expect(
+            try eval("local i = debug.getinfo(pp, 'S') return i.short_src, i.linedefined", state)
                 == [.string("CoClickLua/Prelude/prelude.lua"), .integer(Int64(line))])
     }
 
@@ -69,19 +75,25 @@ func interruptWhenRunning(_ state: LuaState) {
         let state = try LuaState()
         let values = try state.run(file: path, arguments: ["x", "y"]).map(\.json)
         #expect(values == [.string(path), .string("x"), .string("y"), .string("y")])
-        let missing = try #require(try? { () throws -> LuaError? in
-            do { _ = try state.run(file: path + ".missing"); return nil } catch let e as LuaError { return e }
-        }())
+        let missing = try #require(
+            try? { () throws -> LuaError? in
+                do {
+                    _ = try state.run(file: path + ".missing")
+                    return nil
+                } catch let e as LuaError { return e }
+            }())
         #expect(missing.kind == .file)
         #expect(missing.message.contains("cannot open"))
     }
 
     @Test func memoryCapFailsTheScriptAndKeepsTheState() throws {
         let state = try LuaState(configuration: .init(maxMemoryBytes: 8 << 20))
-        let error = try #require(try evalError("""
-            local t = {}
-            for i = 1, 1e7 do t[i] = ("x"):rep(64) .. i end
-            """, state))
+        let error = try #require(
+            try evalError(
+                """
+                local t = {}
+                for i = 1, 1e7 do t[i] = ("x"):rep(64) .. i end
+                """, state))
         #expect(error.kind == .memory)
         #expect(error.message.contains("not enough memory"))
         #expect(try eval("collectgarbage() return 1 + 1", state) == [.integer(2)])

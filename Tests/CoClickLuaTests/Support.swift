@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+
 @testable import CoClickLua
 
 /// Runs `code` in a fresh state and returns its results as JSON.

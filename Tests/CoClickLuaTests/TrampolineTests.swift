@@ -1,5 +1,6 @@
-import Testing
 import CoClickAPI
+import Testing
+
 @testable import CoClickLua
 
 @Suite struct TrampolineTests {
@@ -38,28 +39,32 @@ import CoClickAPI
         #expect(field.message == "(command line):1: bad argument #1 to 'list' (field 'per': integer expected, got string)")
         let missing = try #require(try evalError("return sum(1, 2.5)", state))
         #expect(missing.message == "(command line):1: bad argument #2 to 'sum' (number has no integer representation)")
-        #expect(try eval("return sum(1, 2, 3), api.get(7), api.list{per = 5}, api.list()", state) ==
-                [.integer(6), .string("meeting 7"), .integer(5), .integer(20)])
+        #expect(
+            try eval("return sum(1, 2, 3), api.get(7), api.list{per = 5}, api.list()", state) == [
+                .integer(6), .string("meeting 7"), .integer(5), .integer(20),
+            ])
     }
 
     @Test func errorsFromSwiftAreCaughtByPcall() throws {
         let state = try stateWithBindings()
-        #expect(try eval("local ok, err = pcall(api.fail) return ok, err", state) ==
-                [.bool(false), .string("it failed")])
-        #expect(try eval("local ok, err = pcall(function() api.fail() end) return err", state) ==
-                [.string("(command line):1: it failed")])
-        #expect(try eval("local ok, err = pcall(api.get) return err", state) ==
-                [.string("bad argument #1 to 'api.get' (string expected, got no value)")],
-                "called through pcall, Lua cannot name the function: the registered name stands in")
+        #expect(try eval("local ok, err = pcall(api.fail) return ok, err", state) == [.bool(false), .string("it failed")])
+        #expect(try eval("local ok, err = pcall(function() api.fail() end) return err", state) == [.string("(command line):1: it failed")])
+        #expect(
+            try eval("local ok, err = pcall(api.get) return err", state) == [.string("bad argument #1 to 'api.get' (string expected, got no value)")],
+            "called through pcall, Lua cannot name the function: the registered name stands in")
     }
 
     @Test func errorTablesKeepFieldsAndReadWell() throws {
         let state = try stateWithBindings()
-        #expect(try eval("""
-            local ok, err = pcall(api.reject)
-            return type(err), err.kind, err.status, tostring(err), getmetatable(err).__name
-            """, state) == [.string("table"), .string("validation"), .integer(422),
-                            .string("CoClick 422: user: User must exist"), .string("coclick.error")])
+        #expect(
+            try eval(
+                """
+                local ok, err = pcall(api.reject)
+                return type(err), err.kind, err.status, tostring(err), getmetatable(err).__name
+                """, state) == [
+                    .string("table"), .string("validation"), .integer(422),
+                    .string("CoClick 422: user: User must exist"), .string("coclick.error"),
+                ])
         let uncaught = try #require(try evalError("api.reject()", state))
         #expect(uncaught.message == "CoClick 422: user: User must exist")
         #expect(uncaught.fields?["kind"] == .string("validation"))
@@ -75,7 +80,10 @@ import CoClickAPI
             let state = try LuaState()
             let kept = Counter()
             registered = kept
-            state.register("touch") { [kept] _ in kept.n += 1; return .none }
+            state.register("touch") { [kept] _ in
+                kept.n += 1
+                return .none
+            }
             state.register("make") { call in
                 let captured = Counter()
                 made = captured
@@ -89,31 +97,40 @@ import CoClickAPI
             #expect(try eval("touch() local f = make() f() return f()", state) == [.integer(2)])
             #expect(made != nil)
             _ = try eval("collectgarbage() collectgarbage()", state)
-            #expect(made == nil)          // a function value: released by __gc
-            #expect(registered != nil)    // a registered binding lives as long as the state
+            #expect(made == nil)  // a function value: released by __gc
+            #expect(registered != nil)  // a registered binding lives as long as the state
         }
         #expect(registered == nil)
     }
 
     @Test func functionBindingsBehaveAsClosureBindings() throws {
         let state = try LuaState()
-        state.register("get", in: "fn", function: { L, _ in LuaBinding.run(L) { call in
-            call.push("meeting " + (try call.string(1)))
-            return .values(1)
-        } })
+        state.register(
+            "get", in: "fn",
+            function: { L, _ in
+                LuaBinding.run(L) { call in
+                    call.push("meeting " + (try call.string(1)))
+                    return .values(1)
+                }
+            })
         state.register("fail", in: "fn", function: { L, _ in LuaBinding.run(L) { _ in throw LuaScriptError("it failed") } })
-        state.register("reject", in: "fn", function: { L, _ in LuaBinding.run(L) { _ in
-            throw TestAPIError(status: 422, message: "user: User must exist")
-        } })
+        state.register(
+            "reject", in: "fn",
+            function: { L, _ in
+                LuaBinding.run(L) { _ in
+                    throw TestAPIError(status: 422, message: "user: User must exist")
+                }
+            })
         #expect(try eval("return fn.get('7')", state) == [.string("meeting 7")])
         let error = try #require(try evalError("fn.get({})", state))
         #expect(error.message == "(command line):1: bad argument #1 to 'get' (string expected, got table)")
-        #expect(try eval("local ok, err = pcall(fn.get) return err", state) ==
-                [.string("bad argument #1 to 'fn.get' (string expected, got no value)")])
-        #expect(try eval("local ok, err = pcall(function() fn.fail() end) return err", state) ==
-                [.string("(command line):1: it failed")])
-        #expect(try eval("local ok, err = pcall(fn.reject) return err.status, tostring(err)", state) ==
-                [.integer(422), .string("CoClick 422: user: User must exist")])
+        #expect(
+            try eval("local ok, err = pcall(fn.get) return err", state) == [.string("bad argument #1 to 'fn.get' (string expected, got no value)")])
+        #expect(try eval("local ok, err = pcall(function() fn.fail() end) return err", state) == [.string("(command line):1: it failed")])
+        #expect(
+            try eval("local ok, err = pcall(fn.reject) return err.status, tostring(err)", state) == [
+                .integer(422), .string("CoClick 422: user: User must exist"),
+            ])
     }
 
     @Test func bindingsStillWorkAndAreNamedWhenTheSlotPoolIsFull() throws {
@@ -122,18 +139,27 @@ import CoClickAPI
         let count = 300
         for i in 1...count {
             if i % 2 == 0 {
-                state.register("b\(i)", in: "many") { call in call.push(try call.integer(1) + Int64(i)); return .values(1) }
-            } else {
-                state.register("b\(i)", in: "many", function: { L, _ in LuaBinding.run(L) { call in
-                    call.push(try call.integer(1) * 2)
+                state.register("b\(i)", in: "many") { call in
+                    call.push(try call.integer(1) + Int64(i))
                     return .values(1)
-                } })
+                }
+            } else {
+                state.register(
+                    "b\(i)", in: "many",
+                    function: { L, _ in
+                        LuaBinding.run(L) { call in
+                            call.push(try call.integer(1) * 2)
+                            return .values(1)
+                        }
+                    })
             }
         }
         #expect(try eval("return many.b\(count)(1), many.b\(count - 1)(21)", state) == [.integer(Int64(count) + 1), .integer(42)])
         for i in [count - 1, count] {
-            #expect(try eval("local ok, err = pcall(many.b\(i), 'x') return err", state) ==
-                    [.string("bad argument #1 to 'many.b\(i)' (number expected, got string)")])
+            #expect(
+                try eval("local ok, err = pcall(many.b\(i), 'x') return err", state) == [
+                    .string("bad argument #1 to 'many.b\(i)' (number expected, got string)")
+                ])
         }
     }
 
@@ -152,8 +178,11 @@ struct TestAPIError: LuaErrorConvertible {
     var status: Int
     var message: String
     func pushLuaError(_ call: LuaCall) {
-        call.pushErrorTable(fields: ["kind": .string("validation"), "status": .integer(Int64(status)),
-                                     "message": .string(message)],
-                            description: "CoClick \(status): \(message)")
+        call.pushErrorTable(
+            fields: [
+                "kind": .string("validation"), "status": .integer(Int64(status)),
+                "message": .string(message),
+            ],
+            description: "CoClick \(status): \(message)")
     }
 }

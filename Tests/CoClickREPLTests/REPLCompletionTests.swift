@@ -1,5 +1,6 @@
 import CoClickLua
 import Testing
+
 @testable import CoClickREPL
 
 @Suite("REPL completion")
@@ -38,7 +39,8 @@ struct REPLCompletionTests {
     }
 
     @Test func noIndexFunctionRuns() throws {
-        let (completer, state) = try completer("""
+        let (completer, state) = try completer(
+            """
             ran = false
             lazy = setmetatable({present = 1}, {__index = function(t, k) ran = true; return 42 end})
             proxy = setmetatable({}, {__index = {hidden_field = 1}})
@@ -81,7 +83,8 @@ struct REPLCompletionTests {
     }
 
     @Test func fieldsAfterASubscriptFromTheRealTables() throws {
-        let (completer, _) = try completer("""
+        let (completer, _) = try completer(
+            """
             page = {{user = "a@b.c", status = "closed"}, {starts_at = "x"}}
             box = {["the key"] = {answer = 42, another = 1}}
             """)
@@ -93,7 +96,8 @@ struct REPLCompletionTests {
     }
 
     @Test func noMetamethodRunsBehindASubscript() throws {
-        let (completer, state) = try completer("""
+        let (completer, state) = try completer(
+            """
             ran = false
             lazy = setmetatable({}, {__index = function(t, k) ran = true; return {field = 1} end})
             list = setmetatable({}, {__index = {{inherited = 1}}})

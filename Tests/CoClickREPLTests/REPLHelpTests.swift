@@ -1,5 +1,6 @@
 import CoClickLua
 import Testing
+
 @testable import CoClickREPL
 
 @Suite("REPL help")
@@ -26,8 +27,10 @@ struct REPLHelpTests {
     @Test func createShowsItsFields() throws {
         let doc = try #require(BindingDocs.doc(for: "coclick.meetings.create"))
         let text = BindingDocs.detail(doc)
-        for field in ["user", "starts_at", "cobrowsing_url", "cobrowsing_cookies_data", "custom_data",
-                      "presenter_waiting_room_iframe_url", "prospect_waiting_room_iframe_url"] {
+        for field in [
+            "user", "starts_at", "cobrowsing_url", "cobrowsing_cookies_data", "custom_data",
+            "presenter_waiting_room_iframe_url", "prospect_waiting_room_iframe_url",
+        ] {
             #expect(text.contains("  " + field + " "), "missing \(field)")
         }
     }

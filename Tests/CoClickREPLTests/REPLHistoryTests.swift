@@ -1,6 +1,7 @@
-import Foundation
 import CoClickAPI
+import Foundation
 import Testing
+
 @testable import CoClickREPL
 
 @Suite("REPL history")

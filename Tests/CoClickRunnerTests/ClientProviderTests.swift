@@ -1,6 +1,7 @@
 import CoClickAPI
 import CoClickConfig
 import Testing
+
 @testable import CoClickRunner
 
 /// `ClientProvider` is the one lazy client cache: the bindings ask it at every API call.

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
-import NIOHTTP1
 import CoClickSandbox
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("POST /authenticate and tokens")
@@ -57,7 +57,10 @@ struct AuthenticationTests {
 
     @Test func meetingEndpointsNeedALiveToken() async throws {
         let clock = SandboxClock()
-        try await Harness.with({ $0.tokenTTL = .seconds(60); $0.clock = clock }) { sandbox in
+        try await Harness.with({
+            $0.tokenTTL = .seconds(60)
+            $0.clock = clock
+        }) { sandbox in
             for (method, path) in [(HTTPMethod.GET, "/meetings"), (.GET, "/meetings/abc"), (.POST, "/meetings")] {
                 let none = try await sandbox.send(method, path, body: method == .POST ? "{}" : nil)
                 #expect(none.status == 401, "\(path) without a token")
@@ -95,4 +98,3 @@ struct AuthenticationTests {
         return Data(base64Encoded: base64)
     }
 }
-

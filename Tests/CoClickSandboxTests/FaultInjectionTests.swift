@@ -1,15 +1,15 @@
 import AsyncHTTPClient
-import NIOHTTP1
 import CoClickSandbox
 import CoClickSandboxTesting
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Fault injection")
 struct FaultInjectionTests {
     @Test func countedStatusesFireOnTheNextRequestsOnlyAndSpareAuthentication() async throws {
         try await Harness.with({ $0.faults = try FaultPlan(parsing: "503=x2,429=x1,retry_after=7") }) { sandbox in
-            let token = try await sandbox.token()   // not faulted: auth_faults is off
+            let token = try await sandbox.token()  // not faulted: auth_faults is off
             var statuses: [Int] = []
             for _ in 0..<5 {
                 let exchange = try await sandbox.send(.GET, "/meetings", token: token)
@@ -51,7 +51,10 @@ struct FaultInjectionTests {
     @Test func ratesAreDeterministicForASeed() async throws {
         func sequence(seed: UInt64) async throws -> [Int] {
             var statuses: [Int] = []
-            try await Harness.with({ $0.seed = seed; $0.faults = try FaultPlan(parsing: "503=0.5") }) { sandbox in
+            try await Harness.with({
+                $0.seed = seed
+                $0.faults = try FaultPlan(parsing: "503=0.5")
+            }) { sandbox in
                 let token = try await sandbox.token()
                 for _ in 0..<40 { statuses.append(try await sandbox.send(.GET, "/meetings", token: token).status) }
             }
@@ -75,7 +78,9 @@ struct FaultInjectionTests {
             #expect(list.body.hasPrefix("[{"))
             // A faulted creation still creates: the answer is lost, not the request.
             let user = try #require(sandbox.server.presenters.first)
-            let create = try await sandbox.send(.POST, "/meetings", token: token, body: #"{"user":"\#(user)","starts_at":"2031-05-05T10:00:00Z","cobrowsing_url":"https://a.example"}"#)
+            let create = try await sandbox.send(
+                .POST, "/meetings", token: token,
+                body: #"{"user":"\#(user)","starts_at":"2031-05-05T10:00:00Z","cobrowsing_url":"https://a.example"}"#)
             #expect(create.status == 200)
             #expect(create.json == nil)
             #expect(sandbox.server.stats.meetingsCreated == 1)
@@ -124,6 +129,6 @@ struct FaultInjectionTests {
         await server.stop()
         #expect(clock.now - start < .seconds(5))
         await #expect(throws: (any Error).self) { try await pending.value }
-        await server.stop()   // a second stop is harmless
+        await server.stop()  // a second stop is harmless
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoClickSandbox
 
 /// The sandbox's dates, on the API core's parser and calendar.

@@ -1,6 +1,6 @@
 import CoClickSandbox
-import NIOHTTP1
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("GET /meetings/{id}, POST /meetings, unknown routes")
@@ -86,7 +86,9 @@ struct MeetingDetailTests {
             #expect(sandbox.server.stats.meetingsCreated == 1)
 
             // Epoch seconds are accepted too, as Rails casts numbers to times.
-            let epoch = try await sandbox.send(.POST, "/meetings", token: token, body: #"{"meeting":{"user":"\#(user)","starts_at":1893456000,"cobrowsing_url":"http://a.example"}}"#)
+            let epoch = try await sandbox.send(
+                .POST, "/meetings", token: token, body: #"{"meeting":{"user":"\#(user)","starts_at":1893456000,"cobrowsing_url":"http://a.example"}}"#
+            )
             #expect(epoch.status == 201)
             #expect(epoch.object?["starts_at"] as? String == "2030-01-01T00:00:00.000+00:00")
         }
@@ -97,13 +99,14 @@ struct MeetingDetailTests {
             let token = try await sandbox.token()
             let exchange = try await sandbox.send(.POST, "/meetings", token: token, body: #"{"user":"stranger@example.com"}"#)
             #expect(exchange.status == 422)
-            #expect(exchange.body == """
-                {"token":null,"status":"scheduled","starts_at":null,"duration":null,"cobrowsing_url":null,\
-                "cobrowsing_cookies_data":[],"user":null,"custom_data":null,"presenter_waiting_room_iframe_url":null,\
-                "prospect_waiting_room_iframe_url":null,"prospect_room_url":null,"presenter_room_url":null,\
-                "errors":{"user":["User must exist"],"starts_at":["please specify a start date"],\
-                "cobrowsing_url":["Please specify a cobrowsing URL","Cobrowsing URL is not valid"]}}
-                """)
+            #expect(
+                exchange.body == """
+                    {"token":null,"status":"scheduled","starts_at":null,"duration":null,"cobrowsing_url":null,\
+                    "cobrowsing_cookies_data":[],"user":null,"custom_data":null,"presenter_waiting_room_iframe_url":null,\
+                    "prospect_waiting_room_iframe_url":null,"prospect_room_url":null,"presenter_room_url":null,\
+                    "errors":{"user":["User must exist"],"starts_at":["please specify a start date"],\
+                    "cobrowsing_url":["Please specify a cobrowsing URL","Cobrowsing URL is not valid"]}}
+                    """)
 
             let user = try #require(sandbox.server.presenters.first)
             let badURL = try await sandbox.send(

@@ -11,8 +11,9 @@ struct MeetingIndexTests {
     static func pages(_ sandbox: Harness, _ token: String, _ query: String) async throws -> [String] {
         var ids: [String] = []
         for page in 1... {
-            let exchange = try await sandbox.send(.GET, "/meetings\(query)", token: token,
-                                                  headers: [("X-Page", "\(page)"), ("X-Per", "7")])
+            let exchange = try await sandbox.send(
+                .GET, "/meetings\(query)", token: token,
+                headers: [("X-Page", "\(page)"), ("X-Per", "7")])
             let items = try #require(exchange.array)
             ids += items.compactMap { $0["id"] as? String }
             if items.count < 7 { break }
@@ -42,8 +43,10 @@ struct MeetingIndexTests {
                 ("?q[user]=\(encoded(user.uppercased()))", { $0["user"] as? String == user }),
                 ("?q[status]=closed", { $0["status"] as? String == "closed" }),
                 ("?q[user]=\(encoded(user))&q[status]=scheduled", { $0["user"] as? String == user && $0["status"] as? String == "scheduled" }),
-                ("?q[user][]=\(encoded(user))&q[user][]=\(encoded(other))&q[status_in][]=cancelled&q[status_in][]=scheduled",
-                 { [user, other].contains($0["user"] as? String ?? "") && ["cancelled", "scheduled"].contains($0["status"] as? String ?? "") }),
+                (
+                    "?q[user][]=\(encoded(user))&q[user][]=\(encoded(other))&q[status_in][]=cancelled&q[status_in][]=scheduled",
+                    { [user, other].contains($0["user"] as? String ?? "") && ["cancelled", "scheduled"].contains($0["status"] as? String ?? "") }
+                ),
                 ("?q=bruno", { ($0["user"] as? String ?? "").contains("bruno") }),
                 ("?q=in_progress", { $0["status"] as? String == "in_progress" }),
                 ("?q[status]=unknown", { _ in false }),
@@ -69,8 +72,9 @@ struct MeetingIndexTests {
             #expect(try #require(beyond.array).isEmpty)
             let id = try #require(items.last?["id"] as? String)
             #expect(try await sandbox.send(.GET, "/meetings/\(id)", token: token).object?["token"] as? String == id)
-            let deep = try await sandbox.send(.GET, "/meetings?q[status]=in_progress", token: token,
-                                              headers: [("X-Page", "300"), ("X-Per", "100")])
+            let deep = try await sandbox.send(
+                .GET, "/meetings?q[status]=in_progress", token: token,
+                headers: [("X-Page", "300"), ("X-Per", "100")])
             let inProgress = try #require(deep.array)
             #expect(!inProgress.isEmpty && inProgress.allSatisfy { $0["status"] as? String == "in_progress" })
         }

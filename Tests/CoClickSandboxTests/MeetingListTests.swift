@@ -1,6 +1,6 @@
 import CoClickSandbox
-import NIOHTTP1
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("GET /meetings")

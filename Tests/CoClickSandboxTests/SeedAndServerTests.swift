@@ -1,6 +1,6 @@
 import CoClickSandbox
-import NIOHTTP1
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Seed data and server lifecycle")
@@ -8,7 +8,10 @@ struct SeedAndServerTests {
     /// Every meeting in full, in list order.
     private func world(seed: UInt64, meetings: Int = 60) async throws -> (id: String, key: String, body: [String]) {
         var result = ("", "", [String]())
-        try await Harness.with({ $0.seed = seed; $0.meetingCount = meetings }) { sandbox in
+        try await Harness.with({
+            $0.seed = seed
+            $0.meetingCount = meetings
+        }) { sandbox in
             let token = try await sandbox.token()
             var bodies: [String] = []
             for summary in try await sandbox.allSummaries(token: token) {

@@ -13,14 +13,16 @@ import Testing
         let summaries = try await RawSandbox(server).summaries()
         let environment = Examples.environment(home, server)
         let page = try await BinaryRun.coclickOffPool(["api", "GET", "/meetings"], environment: environment)
-        let scheduled = try await BinaryRun.coclickOffPool(["api", "get", "meetings", "-f", "q[status]=scheduled", "--paginate"],
-                                                           environment: environment)
+        let scheduled = try await BinaryRun.coclickOffPool(
+            ["api", "get", "meetings", "-f", "q[status]=scheduled", "--paginate"],
+            environment: environment)
         await server.stop()
 
         #expect(page.status == 0, "\(page.summary)")
         let first = try #require(try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as? [[String: Any]])
-        #expect(first.compactMap { $0["id"] as? String } == summaries.prefix(20).compactMap { $0["id"] as? String },
-                "the documented default page: 20")
+        #expect(
+            first.compactMap { $0["id"] as? String } == summaries.prefix(20).compactMap { $0["id"] as? String },
+            "the documented default page: 20")
 
         #expect(scheduled.status == 0, "\(scheduled.summary)")
         let filtered = try #require(try JSONSerialization.jsonObject(with: Data(scheduled.stdout.utf8)) as? [[String: Any]])
@@ -35,8 +37,9 @@ import Testing
         let server = try await TestSandbox.start(meetings: 500)
         let ids = try await RawSandbox(server).summaries().compactMap { $0["id"] as? String }
         let before = server.stats.requests
-        let run = try await BinaryRun.coclickOffPool(["api", "GET", "/meetings", "--paginate"],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["api", "GET", "/meetings", "--paginate"],
+            environment: Examples.environment(home, server))
         let requests = server.stats.requests - before
         await server.stop()
 
@@ -55,16 +58,22 @@ import Testing
         let user = try #require(server.presenters.first)
         let environment = Examples.environment(home, server)
         let fromFields = try await BinaryRun.coclickOffPool(
-            ["api", "POST", "/meetings", "-f", "user=\(user)", "-f", "starts_at=2030-01-02T10:00:00Z",
-             "-f", "cobrowsing_url=https://shop.example.com/"], environment: environment)
-        let body = try home.script("meeting.json", #"{"user": "\#(user)", "starts_at": "2030-01-03T10:00:00+01:00", "cobrowsing_url": "https://shop.example.com/", "custom_data": {"n": 7}}"#)
+            [
+                "api", "POST", "/meetings", "-f", "user=\(user)", "-f", "starts_at=2030-01-02T10:00:00Z",
+                "-f", "cobrowsing_url=https://shop.example.com/",
+            ], environment: environment)
+        let body = try home.script(
+            "meeting.json",
+            #"{"user": "\#(user)", "starts_at": "2030-01-03T10:00:00+01:00", "cobrowsing_url": "https://shop.example.com/", "custom_data": {"n": 7}}"#
+        )
         let fromInput = try await BinaryRun.coclickOffPool(["api", "POST", "/meetings", "--input", body], environment: environment)
         let fromStandardInput = try await BinaryRun.coclickOffPool(
             ["api", "POST", "/meetings", "--input", "-", "-o", "raw"],
             stdin: #"{"user": "\#(user)", "starts_at": 1924941600, "cobrowsing_url": "https://shop.example.com/"}"#,
             environment: environment)
-        let refused = try await BinaryRun.coclickOffPool(["api", "POST", "/meetings", "-f", "user=nobody@example.com"],
-                                                         environment: environment)
+        let refused = try await BinaryRun.coclickOffPool(
+            ["api", "POST", "/meetings", "-f", "user=nobody@example.com"],
+            environment: environment)
         let stats = server.stats
         await server.stop()
 
@@ -75,8 +84,9 @@ import Testing
         let second = try #require(try JSONSerialization.jsonObject(with: Data(fromInput.stdout.utf8)) as? [String: Any])
         #expect((second["custom_data"] as? [String: Any])?["n"] as? Int == 7)
         #expect(refused.status == 1 && refused.stderr.contains("CoClick 422: user: User must exist"), "\(refused.summary)")
-        #expect(fromStandardInput.status == 0 && fromStandardInput.stdout.contains(#""user":"\#(user)""#),
-                "\(fromStandardInput.summary)")
+        #expect(
+            fromStandardInput.status == 0 && fromStandardInput.stdout.contains(#""user":"\#(user)""#),
+            "\(fromStandardInput.summary)")
         #expect(stats.meetingsCreated == 3 && stats.validationFailures == 1 && stats.writes == 4, "\(stats)")
     }
 
@@ -115,8 +125,9 @@ import Testing
         let lua = try await BinaryRun.coclickOffPool(
             ["eval", "return coclick.api.post(\((elsewhere.baseURL + "/meetings").debugDescription), {})"], environment: environment)
         let climbing = try await BinaryRun.coclickOffPool(["api", "GET", "/../../meetings"], environment: environment)
-        let under = try await BinaryRun.coclickOffPool(["-o", "raw", "eval", "#coclick.api.get(\((server.baseURL + "/meetings").debugDescription))"],
-                                                       environment: environment)
+        let under = try await BinaryRun.coclickOffPool(
+            ["-o", "raw", "eval", "#coclick.api.get(\((server.baseURL + "/meetings").debugDescription))"],
+            environment: environment)
         let foreignRequests = elsewhere.stats.requests
         await server.stop()
         await elsewhere.stop()
@@ -134,9 +145,11 @@ import Testing
     @Test func usageErrorsAreStatusTwo() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        for arguments in [["api", "DELETE", "/meetings"], ["api", "POST", "/meetings", "--paginate"],
-                          ["api", "GET", "/meetings", "-f", "novalue"], ["api", "POST", "/x", "--input", "/no/such/file"],
-                          ["api", "POST", "/x", "-f", "a=1", "-f", "a=2"]] {
+        for arguments in [
+            ["api", "DELETE", "/meetings"], ["api", "POST", "/meetings", "--paginate"],
+            ["api", "GET", "/meetings", "-f", "novalue"], ["api", "POST", "/x", "--input", "/no/such/file"],
+            ["api", "POST", "/x", "-f", "a=1", "-f", "a=2"],
+        ] {
             let run = try BinaryRun.coclick(arguments, environment: home.environment())
             #expect(run.status == 2, "\(arguments): \(run.summary)")
         }
@@ -154,18 +167,20 @@ final class EchoingAPI: Sendable {
     private init(server: LoopbackAPI) { self.server = server }
 
     static func start(key: String) async throws -> EchoingAPI {
-        EchoingAPI(server: try await LoopbackAPI.start { request in
-            switch (request.method, request.path) {
-            case ("POST", "/api/v1/authenticate"):
-                return .init(status: 200, body: #"{"token": "\#(token)", "expires_at": "2099-01-01T00:00:00.000+00:00", "company": "Echo"}"#)
-            case ("GET", "/api/v1/echo"):
-                let authorization = request.authorization ?? ""
-                return .init(status: 200, headers: [("Content-Type", "application/json"), ("X-Echo", authorization)],
-                             body: #"{"authorization": "\#(authorization)", "note": "your key is \#(key)"}"#)
-            default:
-                return .init(status: 404, headers: [], body: "")
-            }
-        })
+        EchoingAPI(
+            server: try await LoopbackAPI.start { request in
+                switch (request.method, request.path) {
+                case ("POST", "/api/v1/authenticate"):
+                    return .init(status: 200, body: #"{"token": "\#(token)", "expires_at": "2099-01-01T00:00:00.000+00:00", "company": "Echo"}"#)
+                case ("GET", "/api/v1/echo"):
+                    let authorization = request.authorization ?? ""
+                    return .init(
+                        status: 200, headers: [("Content-Type", "application/json"), ("X-Echo", authorization)],
+                        body: #"{"authorization": "\#(authorization)", "note": "your key is \#(key)"}"#)
+                default:
+                    return .init(status: 404, headers: [], body: "")
+                }
+            })
     }
 
     func stop() async { await server.stop() }
@@ -177,8 +192,10 @@ final class EchoingAPI: Sendable {
         defer { home.remove() }
         let key = "key-fedcba9876543210fedcba"
         let api = try await EchoingAPI.start(key: key)
-        let environment = home.environment(["COCLICK_BASE_URL": api.baseURL, "COCLICK_SECRET_ID": "echo-id",
-                                            "COCLICK_SECRET_KEY": key])
+        let environment = home.environment([
+            "COCLICK_BASE_URL": api.baseURL, "COCLICK_SECRET_ID": "echo-id",
+            "COCLICK_SECRET_KEY": key,
+        ])
         let cli = try await BinaryRun.coclickOffPool(["-v", "api", "GET", "/echo"], environment: environment)
         let lua = try await BinaryRun.coclickOffPool(
             ["-o", "json", "eval", "local body, meta = coclick.api.get('/echo'); return {body = body, echo = meta.headers['x-echo']}"],

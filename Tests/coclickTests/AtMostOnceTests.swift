@@ -59,7 +59,9 @@ import Testing
     }
 
     private static func keyedScript(_ home: IsolatedHome, user: String) throws -> String {
-        try home.script("one.lua", """
+        try home.script(
+            "one.lua",
+            """
             local m, how = coclick.meetings.create({user = "\(user)", starts_at = "2031-05-06T07:08:00+02:00",
               cobrowsing_url = "https://shop.example.com/once"}, {key = "once-1"})
             print(m.id, how)
@@ -103,7 +105,8 @@ import Testing
         let user = try #require(first.presenters.first)
         let port = first.port
         let script = try Self.keyedScript(home, user: user)
-        #expect(try await BinaryRun.coclickOffPool(["eval", "return coclick.auth().company"], environment: Examples.environment(home, first)).status == 0)
+        #expect(
+            try await BinaryRun.coclickOffPool(["eval", "return coclick.auth().company"], environment: Examples.environment(home, first)).status == 0)
         first.setFaults(try FaultPlan(parsing: "hang=x1"))
         let hung = try await BinaryRun.coclickOffPool(["--timeout", "3", "run", script], environment: Examples.environment(home, first))
         #expect(hung.status == 124, "\(hung.summary)")
@@ -129,7 +132,9 @@ import Testing
         defer { Task { await server.stop() } }
         let user = try #require(server.presenters.first)
         let environment = Examples.environment(home, server)
-        let script = try home.script("retry.lua", """
+        let script = try home.script(
+            "retry.lua",
+            """
             local user = ...
             local ok, e = pcall(coclick.meetings.create, {user = user, starts_at = "2031-07-01T10:00:00Z",
               cobrowsing_url = "https://shop.example.com/"}, {key = "row-7"})

@@ -12,9 +12,12 @@ import Testing
         defer { Task { await server.stop() } }
         let environment = home.environment()
 
-        let login = try await BinaryRun.coclickOffPool(["auth", "login", "--profile", "work", "--base-url", server.baseURL,
-                                           "--secret-id", server.secretID],
-                                          stdin: server.secretKey + "\nnot read\n", environment: environment)
+        let login = try await BinaryRun.coclickOffPool(
+            [
+                "auth", "login", "--profile", "work", "--base-url", server.baseURL,
+                "--secret-id", server.secretID,
+            ],
+            stdin: server.secretKey + "\nnot read\n", environment: environment)
         #expect(login.status == 0, "\(login.summary)")
         #expect(!login.stderr.contains(server.secretKey) && !login.stdout.contains(server.secretKey))
         let config = home.configHome.appendingPathComponent("coclick/config.toml")
@@ -47,9 +50,10 @@ import Testing
         defer { home.remove() }
         let server = try await TestSandbox.start()
         defer { Task { await server.stop() } }
-        let login = try await BinaryRun.coclickOffPool(["auth", "login", "--base-url", server.baseURL],
-                                          stdin: "wrong-key\n",
-                                          environment: home.environment(["COCLICK_SECRET_ID": server.secretID]))
+        let login = try await BinaryRun.coclickOffPool(
+            ["auth", "login", "--base-url", server.baseURL],
+            stdin: "wrong-key\n",
+            environment: home.environment(["COCLICK_SECRET_ID": server.secretID]))
         #expect(login.status == 4, "\(login.summary)")
         #expect(!login.stderr.contains("wrong-key"))
         #expect(!FileManager.default.fileExists(atPath: home.configHome.appendingPathComponent("coclick/config.toml").path))

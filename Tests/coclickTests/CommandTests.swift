@@ -13,8 +13,9 @@ import Testing
         await server.stop()
         #expect(expected > 0)
 
-        let run = try await BinaryRun.coclickOffPool(["--sandbox", "eval", "return #coclick.meetings.all{}"],
-                                        environment: home.environment())
+        let run = try await BinaryRun.coclickOffPool(
+            ["--sandbox", "eval", "return #coclick.meetings.all{}"],
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "\(expected)\n")
     }
@@ -23,8 +24,10 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         let code = "return coclick.auth().company ~= nil, 1 + 1"
-        for arguments in [["--sandbox", "--json", "eval", code], ["eval", "--sandbox", "--json", code],
-                          ["eval", code, "--json", "--sandbox"]] {
+        for arguments in [
+            ["--sandbox", "--json", "eval", code], ["eval", "--sandbox", "--json", code],
+            ["eval", code, "--json", "--sandbox"],
+        ] {
             let run = try BinaryRun.coclick(arguments, environment: home.environment())
             #expect(run.status == 0, "\(arguments): \(run.summary)")
             #expect(run.stdout == "true\n2\n", "\(arguments)")
@@ -34,7 +37,9 @@ import Testing
     @Test func runPassesArgumentsAsLuaDoes() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let path = try home.script("args.lua", """
+        let path = try home.script(
+            "args.lua",
+            """
             #!/usr/bin/env -S coclick run
             local a, b, c = ...
             print(arg[0], #arg, arg[1], arg[2], arg[3], a, b, c, select("#", ...))
@@ -78,8 +83,9 @@ import Testing
     @Test func runReadsTheScriptFromStandardInputWithDash() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["run", "-", "a", "b"], stdin: "#!ignored\nprint(arg[0], ...)\n",
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["run", "-", "a", "b"], stdin: "#!ignored\nprint(arg[0], ...)\n",
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "-\ta\tb\n")
     }
@@ -87,8 +93,9 @@ import Testing
     @Test func bareCommandRunsAChunkFromStandardInput() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick([], stdin: "local t = {} for i = 1, 3 do t[i] = i * i end print(table.concat(t, ','))\n",
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            [], stdin: "local t = {} for i = 1, 3 do t[i] = i * i end print(table.concat(t, ','))\n",
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "1,4,9\n")
     }
@@ -108,8 +115,9 @@ import Testing
     @Test func jsonPrintsResultsAsJSON() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["eval", "--json", "return {name = 'x', list = {1, 2}}, 'a\"b', nil"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["eval", "--json", "return {name = 'x', list = {1, 2}}, 'a\"b', nil"],
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(run.summary)")
@@ -136,8 +144,9 @@ import Testing
     @Test func uncaughtAPIErrorPrintsItsTostring() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--sandbox", "eval", "return coclick.meetings.get(string.rep('0', 64))"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["--sandbox", "eval", "return coclick.meetings.get(string.rep('0', 64))"],
+            environment: home.environment())
         #expect(run.status == 1, "\(run.summary)")
         #expect(run.stderr.hasPrefix("coclick: CoClick 404"), "\(run.summary)")
     }
@@ -175,8 +184,9 @@ import Testing
         let environment = home.environment([
             "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": server.secretID, "COCLICK_SECRET_KEY": server.secretKey,
         ])
-        let run = try await BinaryRun.coclickOffPool(["-v", "eval", "coclick.meetings.all{} ; error(coclick.auth().company)"],
-                                        environment: environment)
+        let run = try await BinaryRun.coclickOffPool(
+            ["-v", "eval", "coclick.meetings.all{} ; error(coclick.auth().company)"],
+            environment: environment)
         #expect(run.status == 1, "\(run.summary)")
         let traces = run.stderr.split(separator: "\n").filter { $0.contains("http") && $0.contains("->") }
         #expect(traces.contains { $0.contains("POST") && $0.contains("/authenticate") }, "\(run.summary)")

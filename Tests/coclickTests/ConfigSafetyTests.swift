@@ -12,7 +12,9 @@ import Testing
     /// A profile whose secret_key_command leaves a marker when it runs.
     private func home(command: String, configMode: Int = 0o600) throws -> (IsolatedHome, config: String) {
         let home = try IsolatedHome()
-        try SecretsEchoTests.writeConfig(in: home, """
+        try SecretsEchoTests.writeConfig(
+            in: home,
+            """
             [profiles.default]
             base_url = "http://127.0.0.1:9/api/v1"
             secret_id = "id"
@@ -69,8 +71,10 @@ import Testing
         defer { Task { await server.stop() } }
         let home = try IsolatedHome()
         defer { home.remove() }
-        let environment = home.environment(["COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": SecretsEchoTests.secretID,
-                                            "COCLICK_SECRET_KEY": SecretsEchoTests.key])
+        let environment = home.environment([
+            "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": SecretsEchoTests.secretID,
+            "COCLICK_SECRET_KEY": SecretsEchoTests.key,
+        ])
         var run = try await BinaryRun.coclickOffPool(["eval", "return coclick.auth().company"], environment: environment)
         #expect(run.status == 0, "\(run.summary)")
         let cache = home.cacheHome.appendingPathComponent("coclick")

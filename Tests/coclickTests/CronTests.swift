@@ -35,9 +35,10 @@ import Testing
         let server = try await TestSandbox.start(faults: "hang=1")
         defer { Task { await server.stop() } }
         let started = ContinuousClock.now
-        let run = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.all{}"],
-                                                     environment: Examples.environment(home, server, ["COCLICK_REQUEST_TIMEOUT": "0.5"]),
-                                                     timeout: .seconds(60))
+        let run = try await BinaryRun.coclickOffPool(
+            ["eval", "return #coclick.meetings.all{}"],
+            environment: Examples.environment(home, server, ["COCLICK_REQUEST_TIMEOUT": "0.5"]),
+            timeout: .seconds(60))
         let elapsed = ContinuousClock.now - started
         #expect(!run.timedOut)
         #expect(run.status == 5, "\(run.summary)")
@@ -54,8 +55,9 @@ import Testing
         let server = try await TestSandbox.start(faults: "hang=1")
         defer { Task { await server.stop() } }
         let started = ContinuousClock.now
-        let run = try await BinaryRun.coclickOffPool(["--timeout", "2", "eval", "return #coclick.meetings.all{}"],
-                                                     environment: Examples.environment(home, server), timeout: .seconds(60))
+        let run = try await BinaryRun.coclickOffPool(
+            ["--timeout", "2", "eval", "return #coclick.meetings.all{}"],
+            environment: Examples.environment(home, server), timeout: .seconds(60))
         let elapsed = ContinuousClock.now - started
         #expect(!run.timedOut)
         #expect(run.status == 124, "\(run.summary)")
@@ -66,9 +68,12 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         for value in ["soon", "0", "-3"] {
-            let run = try BinaryRun.coclick(["eval", "return coclick.auth()"],
-                                            environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "k",
-                                                                           "COCLICK_REQUEST_TIMEOUT": value]))
+            let run = try BinaryRun.coclick(
+                ["eval", "return coclick.auth()"],
+                environment: home.environment([
+                    "COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "k",
+                    "COCLICK_REQUEST_TIMEOUT": value,
+                ]))
             #expect(run.status == 3, "\(value): \(run.summary)")
             #expect(run.stderr.contains("COCLICK_REQUEST_TIMEOUT"), "\(value): \(run.summary)")
         }
@@ -82,8 +87,9 @@ import Testing
         let regex = try? NSRegularExpression(pattern: pattern)
         let range = NSRange(line.startIndex..., in: line)
         guard let match = regex?.firstMatch(in: line, range: range),
-              let stamp = Range(match.range(at: 1), in: line), let lvl = Range(match.range(at: 4), in: line),
-              let text = Range(match.range(at: 5), in: line) else {
+            let stamp = Range(match.range(at: 1), in: line), let lvl = Range(match.range(at: 4), in: line),
+            let text = Range(match.range(at: 5), in: line)
+        else {
             Issue.record("not a log line: \(line.debugDescription)")
             return
         }
@@ -138,12 +144,12 @@ import Testing
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
         let config = configDirectory.appendingPathComponent("config.toml")
         try """
-            [profiles.default]
-            base_url = "\(vars["COCLICK_BASE_URL"] ?? "")"
-            secret_id = "\(vars["COCLICK_SECRET_ID"] ?? "")"
-            secret_key = "\(vars["COCLICK_SECRET_KEY"] ?? "")"
+        [profiles.default]
+        base_url = "\(vars["COCLICK_BASE_URL"] ?? "")"
+        secret_id = "\(vars["COCLICK_SECRET_ID"] ?? "")"
+        secret_key = "\(vars["COCLICK_SECRET_KEY"] ?? "")"
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: config.path)
 
         let bare = ["PATH": "/usr/bin:/bin", "HOME": home.root.path]

@@ -53,8 +53,9 @@ import Testing
 
         // The script's namespace is its absolute path: read the recorded start through it.
         let path = URL(fileURLWithPath: Self.script).resolvingSymlinksInPath().path
-        let recorded = try BinaryRun.coclick(["--state", path, "eval", "return coclick.time.format(coclick.run.last_success, 'utc')"],
-                                             environment: home.environment())
+        let recorded = try BinaryRun.coclick(
+            ["--state", path, "eval", "return coclick.time.format(coclick.run.last_success, 'utc')"],
+            environment: home.environment())
         let stamp = recorded.stdout.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n"))
         #expect(stamp.count >= 16, "\(recorded.summary)")
         let second = try BinaryRun.coclick(["--sandbox", "run", Self.script, "--since-last-run"], environment: home.environment())

@@ -8,8 +8,9 @@ import Testing
     /// A profile in config.toml with the sandbox's key pair, at `mode`.
     private static func writeConfig(_ home: IsolatedHome, _ server: SandboxServer, key: String? = nil, mode: Int = 0o600) throws {
         let folder = home.configHome.appendingPathComponent("coclick")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let path = folder.appendingPathComponent("config.toml").path
         let text = """
             [profiles.default]
@@ -85,9 +86,11 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         let port = try Examples.closedPort()
-        let run = try BinaryRun.coclick(["doctor"], environment: home.environment([
-            "COCLICK_BASE_URL": "http://127.0.0.1:\(port)/api/v1", "COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key-value",
-        ]), timeout: .seconds(90))
+        let run = try BinaryRun.coclick(
+            ["doctor"],
+            environment: home.environment([
+                "COCLICK_BASE_URL": "http://127.0.0.1:\(port)/api/v1", "COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key-value",
+            ]), timeout: .seconds(90))
         #expect(run.status == 5, "\(run.summary)")
         #expect(Self.line(run, "auth")?.hasPrefix("fail ") == true, "\(run.summary)")
         #expect(Self.line(run, "key")?.contains("COCLICK_SECRET_KEY") == true, "\(run.summary)")

@@ -22,8 +22,9 @@ import Testing
                     body = body == nil, meta_dry_run = meta.dry_run, webhook = status, text = text}
             """
         let before = server.stats
-        let run = try await BinaryRun.coclickOffPool(["--dry-run", "-o", "json", "eval", code],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["--dry-run", "-o", "json", "eval", code],
+            environment: Examples.environment(home, server))
         let after = server.stats
         await server.stop()
         await receiver.stop()
@@ -43,8 +44,9 @@ import Testing
         #expect(lines.count == 3, "\(run.stderr)")
         #expect(lines.first?.hasPrefix("dry-run: would POST /meetings {\"cobrowsing_url\":\"https://shop.example.com/\"") == true)
         #expect(lines.dropFirst().first == "dry-run: would POST /things {\"n\":1}")
-        #expect(lines.last?.hasPrefix("dry-run: would POST http://127.0.0.1:\(receiver.port)/[REDACTED] ") == true,
-                "the webhook's path is hidden: \(run.stderr)")
+        #expect(
+            lines.last?.hasPrefix("dry-run: would POST http://127.0.0.1:\(receiver.port)/[REDACTED] ") == true,
+            "the webhook's path is hidden: \(run.stderr)")
         #expect(!run.stderr.contains(server.secretKey), "the key is redacted: \(run.stderr)")
     }
 
@@ -57,10 +59,12 @@ import Testing
             return {kind = err.kind, user = err.errors.user[1], starts_at = err.errors.starts_at[1],
                     url = err.errors.cobrowsing_url[1], text = tostring(err)}
             """
-        let run = try await BinaryRun.coclickOffPool(["--dry-run", "-o", "json", "eval", code],
-                                                     environment: Examples.environment(home, server))
-        let cli = try await BinaryRun.coclickOffPool(["--dry-run", "api", "POST", "/meetings", "-f", "user=a@b.c"],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["--dry-run", "-o", "json", "eval", code],
+            environment: Examples.environment(home, server))
+        let cli = try await BinaryRun.coclickOffPool(
+            ["--dry-run", "api", "POST", "/meetings", "-f", "user=a@b.c"],
+            environment: Examples.environment(home, server))
         let stats = server.stats
         await server.stop()
 
@@ -82,16 +86,22 @@ import Testing
         let server = try await TestSandbox.start()
         let before = server.stats.requests
         let run = try await BinaryRun.coclickOffPool(
-            ["eval", "return #coclick.meetings.list{q = {status = 'pending'}} + #coclick.meetings.all{q = {status = {'pending', 'closed'}}}"
-                + " + #coclick.api.get('/meetings', {query = {q = {status = 'unheard_of'}}})"],
+            [
+                "eval",
+                "return #coclick.meetings.list{q = {status = 'pending'}} + #coclick.meetings.all{q = {status = {'pending', 'closed'}}}"
+                    + " + #coclick.api.get('/meetings', {query = {q = {status = 'unheard_of'}}})",
+            ],
             environment: Examples.environment(home, server))
         let requests = server.stats.requests - before
-        let good = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.list{q = {status = 'closed'}}"],
-                                                      environment: Examples.environment(home, server))
+        let good = try await BinaryRun.coclickOffPool(
+            ["eval", "return #coclick.meetings.list{q = {status = 'closed'}}"],
+            environment: Examples.environment(home, server))
         await server.stop()
 
         #expect(run.status == 0, "\(run.summary)")
-        let warnings = run.stderr.split(separator: "\n").filter { $0.contains("WARN q.status \"pending\" is not one of scheduled, in_progress, closed, cancelled") }
+        let warnings = run.stderr.split(separator: "\n").filter {
+            $0.contains("WARN q.status \"pending\" is not one of scheduled, in_progress, closed, cancelled")
+        }
         #expect(warnings.count == 1, "\(run.stderr)")
         #expect(run.stderr.contains("WARN q.status \"unheard_of\" is not one of"), "coclick.api.get on /meetings too: \(run.stderr)")
         #expect(requests >= 4, "authentication and the three listings were sent: \(requests)")

@@ -1,6 +1,7 @@
 import CoClickSandbox
 import Foundation
 import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -19,10 +20,11 @@ enum Examples {
 
     /// The environment that points the binary at `server` with its demo key pair.
     static func environment(_ home: IsolatedHome, _ server: SandboxServer, _ extra: [String: String] = [:]) -> [String: String] {
-        home.environment([
-            "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": server.secretID,
-            "COCLICK_SECRET_KEY": server.secretKey,
-        ].merging(extra) { _, new in new })
+        home.environment(
+            [
+                "COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": server.secretID,
+                "COCLICK_SECRET_KEY": server.secretKey,
+            ].merging(extra) { _, new in new })
     }
 
     /// A TCP port on 127.0.0.1 that was open a moment ago and is now closed.
@@ -95,14 +97,22 @@ enum CSVText {
         var chars = Array(text).makeIterator()
         var pending: Character? = nil
         func next() -> Character? {
-            if let c = pending { pending = nil; return c }
+            if let c = pending {
+                pending = nil
+                return c
+            }
             return chars.next()
         }
         while let c = next() {
             if quoted {
                 if c == "\"" {
                     if let following = next() {
-                        if following == "\"" { field.append("\"") } else { quoted = false; pending = following }
+                        if following == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = following
+                        }
                     } else {
                         quoted = false
                     }
@@ -113,15 +123,22 @@ enum CSVText {
             }
             switch c {
             case "\"": quoted = true
-            case ",": row.append(field); field = ""
+            case ",":
+                row.append(field)
+                field = ""
             case "\r\n", "\n":
-                row.append(field); field = ""
-                rows.append(row); row = []
+                row.append(field)
+                field = ""
+                rows.append(row)
+                row = []
             case "\r": break
             default: field.append(c)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 

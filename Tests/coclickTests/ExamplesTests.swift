@@ -105,7 +105,8 @@ import Testing
         let all = try await raw.summaries()
         let expected = all.compactMap { item -> String? in
             guard let id = item["id"] as? String, let text = item["starts_at"] as? String,
-                  let starts = parser.date(from: text) else { return nil }
+                let starts = parser.date(from: text)
+            else { return nil }
             return starts >= first && starts < after ? id : nil
         }
         #expect(!expected.isEmpty && expected.count < all.count, "the range holds some meetings, not all: \(expected.count)/\(all.count)")
@@ -115,8 +116,11 @@ import Testing
             environment: Examples.environment(home, server))
         #expect(run.status == 0, "\(run.summary)")
         let (header, records) = CSVText.records(run.stdout)
-        #expect(header == ["id", "user", "status", "starts_at", "duration", "cobrowsing_url",
-                           "prospect_room_url", "presenter_room_url", "custom_data"], "\(run.stdout.prefix(300))")
+        #expect(
+            header == [
+                "id", "user", "status", "starts_at", "duration", "cobrowsing_url",
+                "prospect_room_url", "presenter_room_url", "custom_data",
+            ], "\(run.stdout.prefix(300))")
         #expect(records.compactMap { $0["id"] }.sorted() == expected.sorted())
         // In start order.
         let starts = records.compactMap { $0["starts_at"].flatMap(parser.date(from:)) }
@@ -138,8 +142,9 @@ import Testing
     @Test func exportOfAnEmptyRangeIsTheHeaderAlone() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--sandbox", "run", Examples.path("export-csv.lua"), "1999-01-01", "1999-01-31"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["--sandbox", "run", Examples.path("export-csv.lua"), "1999-01-01", "1999-01-31"],
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "id,user,status,starts_at,duration,cobrowsing_url,prospect_room_url,presenter_room_url,custom_data\r\n")
 
@@ -170,8 +175,9 @@ import Testing
             """
         let file = try home.script("meetings.csv", csv)
         let before = server.stats.meetingsCreated
-        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["run", Examples.path("bulk-create.lua"), file],
+            environment: Examples.environment(home, server))
         #expect(run.status == 1, "\(run.summary)")
         let ids = run.stdout.split(separator: "\n").map(String.init)
         #expect(ids.count == 2 && ids.allSatisfy { $0.count == 64 }, "\(run.summary)")
@@ -203,8 +209,9 @@ import Testing
         // Columns in another order than documented, no custom_data column.
         let file = try home.script("good.csv", "cobrowsing_url,user,starts_at\r\n" + rows.joined(separator: "\r\n") + "\r\n")
         let before = server.stats.meetingsCreated
-        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["run", Examples.path("bulk-create.lua"), file],
+            environment: Examples.environment(home, server))
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout.split(separator: "\n").count == 3)
         #expect(server.stats.meetingsCreated - before == 3)
@@ -219,13 +226,15 @@ import Testing
         let server = try await TestSandbox.start()
         defer { Task { await server.stop() } }
         let user = try #require(server.presenters.first)
-        let csv = "\u{FEFF}user,starts_at,cobrowsing_url,custom_data\r\n"
+        let csv =
+            "\u{FEFF}user,starts_at,cobrowsing_url,custom_data\r\n"
             + "\(user),2030-05-17T09:30:00Z,https://shop.example.com/,\"{\"\"note\"\": \"\"café\"\",\r\n \"\"n\"\": 2}\"\r\n"
             + "nobody@example.com,2030-05-17T10:00:00Z,https://shop.example.com/,\r\n"
         let file = try home.script("excel.csv", csv)
         let before = server.stats.meetingsCreated
-        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["run", Examples.path("bulk-create.lua"), file],
+            environment: Examples.environment(home, server))
         #expect(run.status == 1, "\(run.summary)")
         #expect(server.stats.meetingsCreated - before == 1)
         #expect(run.stderr == "line 4: user: User must exist\nbulk-create: 1 created, 1 failed\n", "\(run.summary)")
@@ -249,8 +258,9 @@ import Testing
         let file = home.root.appendingPathComponent("latin1.csv")
         try Data(bytes).write(to: file)
         let before = server.stats.meetingsCreated
-        let run = try await BinaryRun.coclickOffPool(["run", Examples.path("bulk-create.lua"), file.path],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["run", Examples.path("bulk-create.lua"), file.path],
+            environment: Examples.environment(home, server))
         #expect(run.status == 2, "\(run.summary)")
         #expect(run.stderr.contains("csv.decode: line 3 is not UTF-8 text (byte 0xE9): save the file as UTF-8"), "\(run.summary)")
         #expect(run.stdout.isEmpty)

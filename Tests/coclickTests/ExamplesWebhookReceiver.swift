@@ -15,10 +15,11 @@ final class WebhookReceiver: Sendable {
     private init(server: LoopbackAPI) { self.server = server }
 
     static func start() async throws -> WebhookReceiver {
-        WebhookReceiver(server: try await LoopbackAPI.start { request in
-            guard let status = hookStatus(request) else { return .init(status: 404, headers: [], body: "") }
-            return .init(status: status, body: "{\"ok\":\(status < 300)}")
-        })
+        WebhookReceiver(
+            server: try await LoopbackAPI.start { request in
+                guard let status = hookStatus(request) else { return .init(status: 404, headers: [], body: "") }
+                return .init(status: status, body: "{\"ok\":\(status < 300)}")
+            })
     }
 
     /// The status a `POST /hook/STATUS` asks for (200 when STATUS is not a number); nil for

@@ -2,6 +2,7 @@ import CoClickSandbox
 import CoClickSandboxTesting
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,8 +92,9 @@ import Glibc
         let environment = home.environment([
             "COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key-that-is-not-used",
         ])
-        let run = try BinaryRun.coclick(["--base-url", "http://127.0.0.1:\(port)/api/v1", "eval", "return coclick.auth()"],
-                                        environment: environment, timeout: .seconds(90))
+        let run = try BinaryRun.coclick(
+            ["--base-url", "http://127.0.0.1:\(port)/api/v1", "eval", "return coclick.auth()"],
+            environment: environment, timeout: .seconds(90))
         #expect(run.status == 5, "\(run.summary)")
         #expect(run.stderr.hasPrefix("coclick: "), "\(run.summary)")
     }
@@ -103,8 +105,9 @@ import Glibc
         // A sandbox answering 503 to every meeting request.
         let server = try await TestSandbox.start(faults: "503=1")
         defer { Task { await server.stop() } }
-        let run = try await BinaryRun.coclickOffPool(["eval", "return #coclick.meetings.all{}"],
-                                                     environment: Examples.environment(home, server), timeout: .seconds(120))
+        let run = try await BinaryRun.coclickOffPool(
+            ["eval", "return #coclick.meetings.all{}"],
+            environment: Examples.environment(home, server), timeout: .seconds(120))
         #expect(run.status == 5, "\(run.summary)")
         #expect(run.stderr.contains("503"), "\(run.summary)")
     }
@@ -113,8 +116,9 @@ import Glibc
         let home = try IsolatedHome()
         defer { home.remove() }
         let started = ContinuousClock.now
-        let run = try BinaryRun.coclick(["--timeout", "1", "eval", "while true do end"],
-                                        environment: home.environment(), timeout: .seconds(30))
+        let run = try BinaryRun.coclick(
+            ["--timeout", "1", "eval", "while true do end"],
+            environment: home.environment(), timeout: .seconds(30))
         let elapsed = ContinuousClock.now - started
         #expect(!run.timedOut)
         #expect(run.status == 124, "\(run.summary)")
@@ -124,8 +128,9 @@ import Glibc
     @Test func timeoutEvenWhenTheScriptCatchesTheInterrupt() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["--timeout", "0.5", "eval", "while true do pcall(function() while true do end end) end"],
-                                        environment: home.environment(), timeout: .seconds(30))
+        let run = try BinaryRun.coclick(
+            ["--timeout", "0.5", "eval", "while true do pcall(function() while true do end end) end"],
+            environment: home.environment(), timeout: .seconds(30))
         #expect(!run.timedOut)
         #expect(run.status == 124, "\(run.summary)")
     }
@@ -141,8 +146,9 @@ import Glibc
     @Test func osExitGivesItsStatusAndFlushesOutput() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["eval", "io.write('partial line'); print(' and more'); io.write('tail'); os.exit(7)"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["eval", "io.write('partial line'); print(' and more'); io.write('tail'); os.exit(7)"],
+            environment: home.environment())
         #expect(run.status == 7, "\(run.summary)")
         #expect(run.stdout == "partial line and more\ntail")
     }
@@ -164,7 +170,10 @@ import Glibc
         #expect(String(decoding: line, as: UTF8.self) == "looping\n")
         kill(process.processIdentifier, signal)
         let exited = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { process.waitUntilExit(); exited.signal() }
+        Thread.detachNewThread {
+            process.waitUntilExit()
+            exited.signal()
+        }
         let inTime = exited.wait(timeout: .now() + 15) == .success
         #expect(inTime, "no exit within 15 s of the signal")
         if !inTime {

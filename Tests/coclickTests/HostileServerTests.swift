@@ -23,105 +23,127 @@ struct HostileServerTests {
     }
 
     /// Replies to `GET /meetings` only; `/authenticate` gets its token.
-    static func meetings(_ reply: @escaping @Sendable (HostileServer.Request) -> HostileServer.Reply)
-        -> @Sendable (HostileServer.Request) -> HostileServer.Reply? {
+    static func meetings(
+        _ reply: @escaping @Sendable (HostileServer.Request) -> HostileServer.Reply
+    )
+        -> @Sendable (HostileServer.Request) -> HostileServer.Reply?
+    {
         { request in request.path.hasPrefix("/api/v1/meetings") ? reply(request) : nil }
     }
 
     static let validPage = HostileServer.page(first: 0, count: 3)
 
     static let cases: [Case] = [
-        Case(name: "200 with a truncated body",
-             reply: meetings { _ in HostileServer.response(200, String(validPage.prefix(70))) },
-             message: "list meetings: response is not valid JSON"),
-        Case(name: "Content-Length longer than the body, then the connection closed",
-             reply: meetings { _ in HostileServer.lying(contentLength: validPage.utf8.count + 500, validPage) },
-             message: "the reply was cut short or is not valid HTTP"),
-        Case(name: "Content-Length shorter than the body",
-             reply: meetings { _ in HostileServer.lying(contentLength: 40, validPage) },
-             message: "list meetings: response is not valid JSON"),
-        Case(name: "the body stalls halfway",
-             reply: meetings { _ in
-                 .stall(Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n[{\"id\":".utf8))
-             },
-             message: "no complete response within 1 s"),
-        Case(name: "invalid UTF-8",
-             reply: meetings { _ in
-                 var body = Data("[{\"id\":\"".utf8)
-                 body.append(contentsOf: [0xFF, 0xFE, 0xC3])
-                 body.append(Data("\",\"status\":\"scheduled\"}]".utf8))
-                 return HostileServer.response(200, body)
-             },
-             message: "list meetings: response is not valid JSON"),
-        Case(name: "an empty body",
-             reply: meetings { _ in HostileServer.response(200, "") },
-             message: "list meetings: response is not valid JSON"),
-        Case(name: "a Content-Length over the size cap",
-             reply: meetings { _ in HostileServer.lying(contentLength: 64 << 20, "[") },
-             message: "larger than the 33554432-byte limit"),
-        Case(name: "a chunked body over the size cap",
-             reply: meetings { _ in .endlessChunked(total: 40 << 20) },
-             message: "larger than the 33554432-byte limit"),
-        Case(name: "an object where the array belongs",
-             reply: meetings { _ in HostileServer.response(200, "{\"meetings\":[]}") },
-             message: "list meetings: expected a JSON array, got object"),
-        Case(name: "wrong field types",
-             reply: meetings { _ in
-                 HostileServer.response(200, "[{\"id\":\"abc\",\"user\":[\"x\"],\"status\":true,\"starts_at\":5}]")
-             },
-             message: "list meetings: item 1: meeting summary: field user should be a string, got array"),
-        Case(name: "an HTML page with 200",
-             reply: meetings { _ in
-                 HostileServer.response(200, "<!DOCTYPE html><html><body>Sign in to the proxy</body></html>",
-                                        contentType: "text/html")
-             },
-             message: "list meetings: got an HTML page instead of JSON"),
-        Case(name: "a redirect, which is not followed",
-             reply: { request in
-                 guard request.path.hasPrefix("/api/v1/meetings") else { return nil }
-                 let host = request.headers["host"] ?? "127.0.0.1"
-                 return HostileServer.response(302, "", headers: ["Location: http://\(host)/api/v1/followed"])
-             },
-             message: "a redirect, not followed"),
-        Case(name: "422 with errors on /authenticate: the key pair is rejected",
-             reply: { request in
-                 request.path.hasSuffix("/authenticate")
-                     ? HostileServer.response(422, "{\"errors\":{\"secret_key\":[\"is invalid\"]}}") : nil
-             },
-             status: 4, message: "authentication rejected", listRequests: 0...0),
-        Case(name: "422 with an HTML page on /authenticate",
-             reply: { request in
-                 request.path.hasSuffix("/authenticate")
-                     ? HostileServer.response(422, "<html><body>Unprocessable</body></html>", contentType: "text/html") : nil
-             },
-             message: "authenticate: HTTP 422 without the API's JSON error body (an HTML page, not the API)",
-             listRequests: 0...0),
-        Case(name: "X-Page ignored, all{}",
-             reply: meetings { _ in HostileServer.response(200, HostileServer.page(first: 0, count: 20)) },
-             code: "return #coclick.meetings.all{}",
-             message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
-        Case(name: "X-Page ignored, each{}",
-             reply: meetings { _ in HostileServer.response(200, HostileServer.page(first: 0, count: 20)) },
-             code: "local n = 0; for m in coclick.meetings.each{} do n = n + 1 end; return n",
-             message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
-        Case(name: "X-Page ignored, each{full=true}",
-             reply: { request in
-                 if request.path.hasPrefix("/api/v1/meetings/") {
-                     let id = String(request.path.dropFirst("/api/v1/meetings/".count))
-                     return HostileServer.response(200, "{\"token\":\"\(id)\",\"status\":\"scheduled\"}")
-                 }
-                 return request.path.hasPrefix("/api/v1/meetings") ? HostileServer.response(200, HostileServer.page(first: 0, count: 20)) : nil
-             },
-             code: "local n = 0; for m in coclick.meetings.each{full=true} do n = n + 1 end; return n",
-             message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
-        Case(name: "endless distinct pages: all{} stops at --max-memory",
-             reply: meetings { request in
-                 let page = Int(request.headers["x-page"] ?? "1") ?? 1
-                 let per = min(Int(request.headers["x-per"] ?? "20") ?? 20, 100)
-                 return HostileServer.response(200, HostileServer.page(first: (page - 1) * per, count: per))
-             },
-             code: "return #coclick.meetings.all{per=100}", options: ["--max-memory", "8"],
-             status: 1, message: "not enough memory", listRequests: 2...2000),
+        Case(
+            name: "200 with a truncated body",
+            reply: meetings { _ in HostileServer.response(200, String(validPage.prefix(70))) },
+            message: "list meetings: response is not valid JSON"),
+        Case(
+            name: "Content-Length longer than the body, then the connection closed",
+            reply: meetings { _ in HostileServer.lying(contentLength: validPage.utf8.count + 500, validPage) },
+            message: "the reply was cut short or is not valid HTTP"),
+        Case(
+            name: "Content-Length shorter than the body",
+            reply: meetings { _ in HostileServer.lying(contentLength: 40, validPage) },
+            message: "list meetings: response is not valid JSON"),
+        Case(
+            name: "the body stalls halfway",
+            reply: meetings { _ in
+                .stall(Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n[{\"id\":".utf8))
+            },
+            message: "no complete response within 1 s"),
+        Case(
+            name: "invalid UTF-8",
+            reply: meetings { _ in
+                var body = Data("[{\"id\":\"".utf8)
+                body.append(contentsOf: [0xFF, 0xFE, 0xC3])
+                body.append(Data("\",\"status\":\"scheduled\"}]".utf8))
+                return HostileServer.response(200, body)
+            },
+            message: "list meetings: response is not valid JSON"),
+        Case(
+            name: "an empty body",
+            reply: meetings { _ in HostileServer.response(200, "") },
+            message: "list meetings: response is not valid JSON"),
+        Case(
+            name: "a Content-Length over the size cap",
+            reply: meetings { _ in HostileServer.lying(contentLength: 64 << 20, "[") },
+            message: "larger than the 33554432-byte limit"),
+        Case(
+            name: "a chunked body over the size cap",
+            reply: meetings { _ in .endlessChunked(total: 40 << 20) },
+            message: "larger than the 33554432-byte limit"),
+        Case(
+            name: "an object where the array belongs",
+            reply: meetings { _ in HostileServer.response(200, "{\"meetings\":[]}") },
+            message: "list meetings: expected a JSON array, got object"),
+        Case(
+            name: "wrong field types",
+            reply: meetings { _ in
+                HostileServer.response(200, "[{\"id\":\"abc\",\"user\":[\"x\"],\"status\":true,\"starts_at\":5}]")
+            },
+            message: "list meetings: item 1: meeting summary: field user should be a string, got array"),
+        Case(
+            name: "an HTML page with 200",
+            reply: meetings { _ in
+                HostileServer.response(
+                    200, "<!DOCTYPE html><html><body>Sign in to the proxy</body></html>",
+                    contentType: "text/html")
+            },
+            message: "list meetings: got an HTML page instead of JSON"),
+        Case(
+            name: "a redirect, which is not followed",
+            reply: { request in
+                guard request.path.hasPrefix("/api/v1/meetings") else { return nil }
+                let host = request.headers["host"] ?? "127.0.0.1"
+                return HostileServer.response(302, "", headers: ["Location: http://\(host)/api/v1/followed"])
+            },
+            message: "a redirect, not followed"),
+        Case(
+            name: "422 with errors on /authenticate: the key pair is rejected",
+            reply: { request in
+                request.path.hasSuffix("/authenticate")
+                    ? HostileServer.response(422, "{\"errors\":{\"secret_key\":[\"is invalid\"]}}") : nil
+            },
+            status: 4, message: "authentication rejected", listRequests: 0...0),
+        Case(
+            name: "422 with an HTML page on /authenticate",
+            reply: { request in
+                request.path.hasSuffix("/authenticate")
+                    ? HostileServer.response(422, "<html><body>Unprocessable</body></html>", contentType: "text/html") : nil
+            },
+            message: "authenticate: HTTP 422 without the API's JSON error body (an HTML page, not the API)",
+            listRequests: 0...0),
+        Case(
+            name: "X-Page ignored, all{}",
+            reply: meetings { _ in HostileServer.response(200, HostileServer.page(first: 0, count: 20)) },
+            code: "return #coclick.meetings.all{}",
+            message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
+        Case(
+            name: "X-Page ignored, each{}",
+            reply: meetings { _ in HostileServer.response(200, HostileServer.page(first: 0, count: 20)) },
+            code: "local n = 0; for m in coclick.meetings.each{} do n = n + 1 end; return n",
+            message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
+        Case(
+            name: "X-Page ignored, each{full=true}",
+            reply: { request in
+                if request.path.hasPrefix("/api/v1/meetings/") {
+                    let id = String(request.path.dropFirst("/api/v1/meetings/".count))
+                    return HostileServer.response(200, "{\"token\":\"\(id)\",\"status\":\"scheduled\"}")
+                }
+                return request.path.hasPrefix("/api/v1/meetings") ? HostileServer.response(200, HostileServer.page(first: 0, count: 20)) : nil
+            },
+            code: "local n = 0; for m in coclick.meetings.each{full=true} do n = n + 1 end; return n",
+            message: "list meetings: page 2 repeats page 1: the server ignores X-Page", listRequests: 2...3),
+        Case(
+            name: "endless distinct pages: all{} stops at --max-memory",
+            reply: meetings { request in
+                let page = Int(request.headers["x-page"] ?? "1") ?? 1
+                let per = min(Int(request.headers["x-per"] ?? "20") ?? 20, 100)
+                return HostileServer.response(200, HostileServer.page(first: (page - 1) * per, count: per))
+            },
+            code: "return #coclick.meetings.all{per=100}", options: ["--max-memory", "8"],
+            status: 1, message: "not enough memory", listRequests: 2...2000),
     ]
 
     @Test(arguments: cases)

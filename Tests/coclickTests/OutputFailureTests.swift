@@ -44,15 +44,18 @@ struct OutputFailureTests {
     }
 
     static let writers: [Writer] = [
-        Writer(name: "eval's results (--json, the sandbox's meetings)",
-               arguments: ["--sandbox", "--json", "eval", "return coclick.meetings.all{}"]),
+        Writer(
+            name: "eval's results (--json, the sandbox's meetings)",
+            arguments: ["--sandbox", "--json", "eval", "return coclick.meetings.all{}"]),
         Writer(name: "print", arguments: ["eval", "print('a line')"], location: "(command line):1: "),
         Writer(name: "io.write, failing at the final flush", arguments: ["eval", "io.write('buffered')"]),
         Writer(name: "io.stdout:write then os.exit(0)", arguments: ["eval", "io.stdout:write('buffered'); os.exit(0)"]),
-        Writer(name: "print in an endless loop", arguments: ["eval", "while true do print('y') end"],
-               location: "(command line):1: "),
-        Writer(name: "io.write in an endless loop", arguments: ["eval", "while true do io.write('y') end"],
-               location: "(command line):1: "),
+        Writer(
+            name: "print in an endless loop", arguments: ["eval", "while true do print('y') end"],
+            location: "(command line):1: "),
+        Writer(
+            name: "io.write in an endless loop", arguments: ["eval", "while true do io.write('y') end"],
+            location: "(command line):1: "),
         // The error is caught on every turn: the run is still ended, as SIGPIPE would end it.
         Writer(name: "a loop catching the write error", arguments: ["eval", "while true do pcall(print, 'y') end"]),
         Writer(name: "--version", arguments: ["--version"]),
@@ -64,8 +67,9 @@ struct OutputFailureTests {
         defer { home.remove() }
         let (output, close) = try destination.open()
         defer { close() }
-        let run = try BinaryRun.coclick(writer.arguments, environment: home.environment(), timeout: .seconds(60),
-                                        output: output)
+        let run = try BinaryRun.coclick(
+            writer.arguments, environment: home.environment(), timeout: .seconds(60),
+            output: output)
         #expect(!run.timedOut, "no exit within 60 s: \(run.summary)")
         #expect(run.status == 74, "\(run.summary)")
         let message = "cannot write standard output: \(destination.reason)"
@@ -77,7 +81,9 @@ struct OutputFailureTests {
         let home = try IsolatedHome()
         defer { home.remove() }
         let marker = home.root.appendingPathComponent("after-print")
-        let path = try home.script("stops.lua", """
+        let path = try home.script(
+            "stops.lua",
+            """
             print("lost")
             io.open(\(String(reflecting: marker.path)), "w"):close()
             """)
@@ -86,8 +92,9 @@ struct OutputFailureTests {
         let run = try BinaryRun.coclick(["run", path], environment: home.environment(), output: output)
         #expect(run.status == 74, "\(run.summary)")
         // Lua shortens a long chunk name from the left: the file's name and line are what is kept.
-        #expect(run.stderr.hasPrefix("coclick: ") && run.stderr.contains("stops.lua:1: cannot write standard output"),
-                "\(run.summary)")
+        #expect(
+            run.stderr.hasPrefix("coclick: ") && run.stderr.contains("stops.lua:1: cannot write standard output"),
+            "\(run.summary)")
         #expect(!FileManager.default.fileExists(atPath: marker.path), "the line after the failed print ran")
     }
 

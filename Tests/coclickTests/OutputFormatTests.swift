@@ -75,8 +75,9 @@ import Testing
         let path = try fixture.home.script("meetings.csv", csv.stdout)
 
         // Read back by csv.decode, printed as JSON by the same binary.
-        let decoded = try BinaryRun.coclick(["-o", "json", "eval", "csv.decode(io.open(\(path.debugDescription)):read('a'))"],
-                                         environment: fixture.home.environment())
+        let decoded = try BinaryRun.coclick(
+            ["-o", "json", "eval", "csv.decode(io.open(\(path.debugDescription)):read('a'))"],
+            environment: fixture.home.environment())
         #expect(decoded.status == 0, "\(decoded.summary)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(decoded.stdout.utf8)) as? [[String: String]])
         #expect(rows.count == 500)
@@ -90,8 +91,9 @@ import Testing
     @Test func csvWritesNestedValuesAsJSONText() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["-o", "csv", "eval", "{{id = 'a', custom_data = {n = 1}, zeta = true, alpha = 'x,y'}}"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["-o", "csv", "eval", "{{id = 'a', custom_data = {n = 1}, zeta = true, alpha = 'x,y'}}"],
+            environment: home.environment())
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout == "id,alpha,custom_data,zeta\r\na,\"x,y\",\"{\"\"n\"\":1}\",true\r\n", "\(run.summary)")
 
@@ -104,8 +106,10 @@ import Testing
     @Test func tableRawAndPrettyKeepEveryIdWhole() async throws {
         let fixture = try await Fixture.start()
         let table = try await fixture.run(["-o", "table", "eval", Self.all])
-        let raw = try await fixture.run(["-o", "raw", "eval",
-                                         "local ids = {} for m in coclick.meetings.each{per = 100} do ids[#ids + 1] = m.id end return ids"])
+        let raw = try await fixture.run([
+            "-o", "raw", "eval",
+            "local ids = {} for m in coclick.meetings.each{per = 100} do ids[#ids + 1] = m.id end return ids",
+        ])
         // The default (pretty) to a pipe: nothing folded, no "... more rows", no cut cell.
         let pretty = try await fixture.run(["eval", Self.all])
         await fixture.stop()
@@ -151,8 +155,9 @@ import Testing
     @Test func aTerminalStillFoldsPretty() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let terminal = try PseudoTerminal(["eval", "local t = {} for i = 1, 150 do t[i] = {id = ('%064x'):format(i)} end return t"],
-                                          environment: home.environment())
+        let terminal = try PseudoTerminal(
+            ["eval", "local t = {} for i = 1, 150 do t[i] = {id = ('%064x'):format(i)} end return t"],
+            environment: home.environment())
         try terminal.expect("... (50 more rows)")
         #expect(try terminal.waitForExit() == 0)
     }

@@ -16,8 +16,9 @@ import Testing
         let server = try await TestSandbox.start(faults: "latency=20ms")
         defer { Task { await server.stop() } }
         let expected = try await TestSandbox.meetingCount(server)
-        let run = try await BinaryRun.coclickOffPool(["--max-concurrency", "1", "eval", listing],
-                                        environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["--max-concurrency", "1", "eval", listing],
+            environment: Examples.environment(home, server))
         #expect(run.status == 0 && run.stdout == "\(expected)\n", "\(run.summary)")
         #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
     }
@@ -29,12 +30,15 @@ import Testing
         let server = try await TestSandbox.start(faults: "latency=20ms")
         defer { Task { await server.stop() } }
         let expected = try await TestSandbox.meetingCount(server)
-        let script = try home.script("count.lua", """
+        let script = try home.script(
+            "count.lua",
+            """
             local n = 0 for m in coclick.meetings.each{per = 5} do n = n + 1 end
             print((...), select('#', ...), n)
             """)
-        let run = try await BinaryRun.coclickOffPool(["run", "--max-concurrency", "1", script, "a", "--json"],
-                                                    environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["run", "--max-concurrency", "1", script, "a", "--json"],
+            environment: Examples.environment(home, server))
         #expect(run.status == 0 && run.stdout == "a\t2\t\(expected)\n", "\(run.summary)")
         #expect(server.stats.mostListsInFlight == 1, "\(server.stats)")
     }

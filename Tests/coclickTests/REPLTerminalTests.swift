@@ -225,7 +225,9 @@ struct REPLTerminalTests {
         let home = try IsolatedHome()
         defer { home.remove() }
         let paged = home.root.appendingPathComponent("paged.txt")
-        let pager = try script(home, "pager", """
+        let pager = try script(
+            home, "pager",
+            """
             echo PAGER-START
             cat > '\(paged.path)'
             echo PAGER-END
@@ -287,8 +289,9 @@ struct REPLTerminalTests {
         let output = try FileHandle(forWritingTo: outputFile)
         defer { try? output.close() }
         // Standard error stays on the terminal: the markers written there pace the test.
-        let terminal = try PseudoTerminal(["--sandbox"], environment: home.environment(["PAGER": pager.path]),
-                                          standardOutput: output)
+        let terminal = try PseudoTerminal(
+            ["--sandbox"], environment: home.environment(["PAGER": pager.path]),
+            standardOutput: output)
         terminal.send(longTable.dropLast() + " io.stderr:write('BUILT', '\\n')\r")
         try terminal.expect("BUILT\r\n")
         terminal.send("t\r")
@@ -344,7 +347,9 @@ struct REPLTerminalTests {
         let home = try IsolatedHome()
         defer { home.remove() }
         let log = home.root.appendingPathComponent("editor.log")
-        let editor = try script(home, "editor", """
+        let editor = try script(
+            home, "editor",
+            """
             { echo "path=$1"; stat -c 'mode=%a' "$1"; echo "before:"; cat "$1"; echo "end"; } > '\(log.path)'
             printf 'edited = 6 * 7\\nreturn edited, "from the editor"\\n' > "$1"
             """)
@@ -397,8 +402,9 @@ struct REPLTerminalTests {
         let terminal = try start(home)
         terminal.send("n = 0\r")
         try terminal.expect("sandbox> ")
-        terminal.send("watch(function() n = n + 1; if n == 2 then error('bo' .. 'om ' .. n) end; "
-            + "return {{id = 'fixed', v = 1}, {id = 'moving', v = n}} end, 0.05)\r")
+        terminal.send(
+            "watch(function() n = n + 1; if n == 2 then error('bo' .. 'om ' .. n) end; "
+                + "return {{id = 'fixed', v = 1}, {id = 'moving', v = n}} end, 0.05)\r")
         try terminal.expect("every 0.05s")
         try terminal.expect("  fixed   1\r\n  moving  1\r\n")
         try terminal.expect("* error: stdin:1: boom 2\r\n")

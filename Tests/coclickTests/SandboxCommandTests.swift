@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -10,8 +11,10 @@ import Glibc
 /// `coclick sandbox` as a person or a script uses it: the base URL and demo key pair printed
 /// first, then the documented endpoints answering as COCLICK_API.md shows them.
 @Suite struct SandboxCommandTests {
-    private func request(_ method: String, _ url: String, token: String? = nil, per: Int? = nil,
-                         body: [String: Any]? = nil) async throws -> (status: Int, json: Any?) {
+    private func request(
+        _ method: String, _ url: String, token: String? = nil, per: Int? = nil,
+        body: [String: Any]? = nil
+    ) async throws -> (status: Int, json: Any?) {
         var request = URLRequest(url: try #require(URL(string: url)))
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -37,10 +40,12 @@ import Glibc
         let anonymous = try await request("GET", base + "/meetings")
         #expect(anonymous.status == 401 && anonymous.json is [String: Any])
 
-        let auth = try await request("POST", base + "/authenticate", body: [
-            "secret_id": try #require(sandbox.variables["COCLICK_SECRET_ID"]),
-            "secret_key": try #require(sandbox.variables["COCLICK_SECRET_KEY"]),
-        ])
+        let auth = try await request(
+            "POST", base + "/authenticate",
+            body: [
+                "secret_id": try #require(sandbox.variables["COCLICK_SECRET_ID"]),
+                "secret_key": try #require(sandbox.variables["COCLICK_SECRET_KEY"]),
+            ])
         #expect(auth.status == 200)
         let grant = try #require(auth.json as? [String: Any])
         let token = try #require(grant["token"] as? String)
@@ -71,8 +76,9 @@ import Glibc
     @Test func aBadFaultSpecIsAUsageErrorNamingIt() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["sandbox", "--port", "0", "--faults", "latency=5ms,503=1.5"],
-                                        environment: home.environment())
+        let run = try BinaryRun.coclick(
+            ["sandbox", "--port", "0", "--faults", "latency=5ms,503=1.5"],
+            environment: home.environment())
         #expect(run.status == 2, "\(run.summary)")
         #expect(run.stderr.contains("503=1.5"), "\(run.summary)")
         #expect(run.stdout.isEmpty)

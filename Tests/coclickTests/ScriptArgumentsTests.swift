@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import coclick
 
 /// `ScriptArguments` keeps the words after `run FILE` away from the parser: it must know which
@@ -25,7 +26,8 @@ import Testing
     }
 
     @Test func theWordsAfterFileGoToTheScript() {
-        #expect(ScriptArguments.split(["--profile", "run", "run", "x.lua", "-v", "--timeout", "3"])
+        #expect(
+            ScriptArguments.split(["--profile", "run", "run", "x.lua", "-v", "--timeout", "3"])
                 == (["--profile", "run", "run", "x.lua"], ["-v", "--timeout", "3"]))
         #expect(ScriptArguments.split(["-v", "run", "--", "-x.lua", "--lock"]) == (["-v", "run", "--", "-x.lua"], ["--lock"]))
         #expect(ScriptArguments.split(["eval", "return 1"]) == (["eval", "return 1"], nil))

@@ -30,8 +30,14 @@ import Testing
         case ("GET", "/api/v1/meetings"):
             return .init(status: 400, body: json(["error": "bad page for \(bearer) with key \(key)"]))
         case ("POST", "/api/v1/meetings"):
-            return .init(status: 422, body: json(["errors": ["user": ["\(token) must exist"], key: ["is not a field"],
-                                                             "starts_at": ["key \(key)"]]]))
+            return .init(
+                status: 422,
+                body: json([
+                    "errors": [
+                        "user": ["\(token) must exist"], key: ["is not a field"],
+                        "starts_at": ["key \(key)"],
+                    ]
+                ]))
         default:
             return .init(status: 404, body: json(["message": "nothing here for \(bearer), key=\(key)"]))
         }
@@ -65,8 +71,9 @@ import Testing
         // 1. The key pair in the environment: a script, eval, a wrong key (echoed by /authenticate).
         let pair = ["COCLICK_BASE_URL": server.baseURL, "COCLICK_SECRET_ID": Self.secretID, "COCLICK_SECRET_KEY": Self.key]
         let envHome = homes[0]
-        var run = try await BinaryRun.coclickOffPool(["-v", "run", try envHome.script("echo.lua", Self.script)],
-                                        environment: envHome.environment(pair))
+        var run = try await BinaryRun.coclickOffPool(
+            ["-v", "run", try envHome.script("echo.lua", Self.script)],
+            environment: envHome.environment(pair))
         #expect(run.status == 1, "\(run.summary)")
         // The errors did arrive, scrubbed rather than dropped.
         #expect(run.stdout.contains("user: [REDACTED] must exist"), "\(run.summary)")
@@ -76,10 +83,12 @@ import Testing
         #expect(run.status != 0, "\(run.summary)")
         #expect(run.stderr.contains("Bearer [REDACTED]"), "\(run.summary)")
         record("env eval", run)
-        run = try await BinaryRun.coclickOffPool(["-v", "eval", "return coclick.auth()"],
-                                    environment: envHome.environment(pair.merging(
-                                        // A cache of its own: the token cached above would spare the authentication.
-                                        ["COCLICK_SECRET_KEY": Self.wrongKey, "XDG_CACHE_HOME": envHome.root.path + "/cache-wrong"]) { $1 }))
+        run = try await BinaryRun.coclickOffPool(
+            ["-v", "eval", "return coclick.auth()"],
+            environment: envHome.environment(
+                pair.merging(
+                    // A cache of its own: the token cached above would spare the authentication.
+                    ["COCLICK_SECRET_KEY": Self.wrongKey, "XDG_CACHE_HOME": envHome.root.path + "/cache-wrong"]) { $1 }))
         #expect(run.status != 0, "\(run.summary)")
         #expect(run.stderr.contains("[REDACTED] is not valid"), "\(run.summary)")
         record("env wrong key", run)
@@ -96,8 +105,9 @@ import Testing
         run = try await BinaryRun.coclickOffPool(["-v", "auth", "status"], environment: loginHome.environment())
         #expect(run.status == 0, "\(run.summary)")
         record("status", run)
-        run = try await BinaryRun.coclickOffPool(["-v", "--json", "run", try loginHome.script("echo.lua", Self.script)],
-                                    environment: loginHome.environment())
+        run = try await BinaryRun.coclickOffPool(
+            ["-v", "--json", "run", try loginHome.script("echo.lua", Self.script)],
+            environment: loginHome.environment())
         #expect(run.status == 1, "\(run.summary)")
         record("profile run", run)
 
@@ -105,7 +115,9 @@ import Testing
         // API call, the key printed, raised in an error; then API errors echoing both.
         let replHome = homes[2]
         let keyFile = try replHome.script("key.txt", Self.key + "\n")
-        try Self.writeConfig(in: replHome, """
+        try Self.writeConfig(
+            in: replHome,
+            """
             [profiles.default]
             base_url = "\(server.baseURL)"
             secret_id = "\(Self.secretID)"
@@ -169,8 +181,9 @@ import Testing
     @Test func aShortKeyIsHiddenOnlyWhole() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["eval", "return 'coclick k kind'"],
-                                        environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "k"]))
+        let run = try BinaryRun.coclick(
+            ["eval", "return 'coclick k kind'"],
+            environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "k"]))
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout.contains("coclick [REDACTED] kind"), "\(run.summary)")
     }

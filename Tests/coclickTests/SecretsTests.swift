@@ -47,8 +47,9 @@ import Testing
         var run = try BinaryRun.coclick(["-v", "run", envPath], environment: pairEnvironment)
         #expect(run.status == 0, "\(run.summary)")
         outputs.add("env run", run)
-        run = try BinaryRun.coclick(["-v", "eval", "coclick.meetings.all{}; return coclick.meetings.get('nope')"],
-                                    environment: pairEnvironment)
+        run = try BinaryRun.coclick(
+            ["-v", "eval", "coclick.meetings.all{}; return coclick.meetings.get('nope')"],
+            environment: pairEnvironment)
         #expect(run.status == 1, "\(run.summary)")
         outputs.add("env 404", run)
         run = try BinaryRun.coclick(["-v", "eval", "error(coclick.auth())"], environment: pairEnvironment)
@@ -56,17 +57,20 @@ import Testing
         outputs.add("env error(table)", run)
         // (A cache of its own: the token cached above would spare this run the authentication.)
         let wrongCache = envHome.root.appendingPathComponent("cache-wrong").path
-        run = try BinaryRun.coclick(["-v", "eval", "return coclick.auth()"],
-                                    environment: envHome.environment(sandbox.variables.merging(
-                                        ["COCLICK_SECRET_KEY": wrongKey, "XDG_CACHE_HOME": wrongCache]) { _, new in new }))
+        run = try BinaryRun.coclick(
+            ["-v", "eval", "return coclick.auth()"],
+            environment: envHome.environment(
+                sandbox.variables.merging(
+                    ["COCLICK_SECRET_KEY": wrongKey, "XDG_CACHE_HOME": wrongCache]) { _, new in new }))
         #expect(run.status == 4, "\(run.summary)")
         outputs.add("env wrong key", run)
 
         // 2. `auth login` from standard input into config.toml; status, scripts, a REPL session.
         let loginHome = homes[1]
         let loginEnvironment = loginHome.environment()
-        run = try BinaryRun.coclick(["-v", "auth", "login", "--profile", "work", "--base-url", baseURL, "--secret-id", secretID],
-                                    stdin: secretKey + "\n", environment: loginEnvironment)
+        run = try BinaryRun.coclick(
+            ["-v", "auth", "login", "--profile", "work", "--base-url", baseURL, "--secret-id", secretID],
+            stdin: secretKey + "\n", environment: loginEnvironment)
         #expect(run.status == 0, "\(run.summary)")
         outputs.add("login", run)
         run = try BinaryRun.coclick(["-v", "auth", "status", "--profile", "work"], environment: loginEnvironment)
@@ -76,8 +80,9 @@ import Testing
         run = try BinaryRun.coclick(["-v", "--profile", "work", "run", loginPath], environment: loginEnvironment)
         #expect(run.status == 0, "\(run.summary)")
         outputs.add("profile run", run)
-        run = try BinaryRun.coclick(["--profile", "work", "--json", "eval", "return coclick.auth(), coclick.meetings.list{per = 2}"],
-                                    environment: loginEnvironment)
+        run = try BinaryRun.coclick(
+            ["--profile", "work", "--json", "eval", "return coclick.auth(), coclick.meetings.list{per = 2}"],
+            environment: loginEnvironment)
         #expect(run.status == 0, "\(run.summary)")
         outputs.add("profile eval --json", run)
         let terminal = try PseudoTerminal(["-v", "--profile", "work"], environment: loginEnvironment.merging(["TERM": "dumb"]) { _, new in new })
@@ -100,12 +105,12 @@ import Testing
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
         let config = configDirectory.appendingPathComponent("config.toml")
         try """
-            [profiles.default]
-            base_url = "\(baseURL)"
-            secret_id = "\(secretID)"
-            secret_key_command = "cat \(keyFile)"
+        [profiles.default]
+        base_url = "\(baseURL)"
+        secret_id = "\(secretID)"
+        secret_key_command = "cat \(keyFile)"
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: config.path)
         let commandPath = try commandHome.script("use.lua", script)
         run = try BinaryRun.coclick(["-v", "run", commandPath], environment: commandHome.environment())
@@ -166,8 +171,9 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         let key = String(repeating: "9f3a", count: 16)
-        let run = try BinaryRun.coclick(["eval", "log.warn('key: ' .. os.getenv('COCLICK_SECRET_KEY'))"],
-                                        environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": key]))
+        let run = try BinaryRun.coclick(
+            ["eval", "log.warn('key: ' .. os.getenv('COCLICK_SECRET_KEY'))"],
+            environment: home.environment(["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": key]))
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stderr.contains(" WARN key: "), "\(run.summary)")
         #expect(!run.stderr.contains(key), "\(run.summary)")

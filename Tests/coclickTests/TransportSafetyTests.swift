@@ -12,8 +12,9 @@ import Testing
     @Test func plainHTTPToAnotherHostIsRefused() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let run = try BinaryRun.coclick(["-v", "eval", "return coclick.auth()"],
-                                        environment: home.environment(pair("http://192.0.2.1/api/v1")))
+        let run = try BinaryRun.coclick(
+            ["-v", "eval", "return coclick.auth()"],
+            environment: home.environment(pair("http://192.0.2.1/api/v1")))
         #expect(run.status == 3, "\(run.summary)")
         #expect(run.stderr.contains("plain http:// to 192.0.2.1"), "\(run.summary)")
         #expect(run.stderr.contains("allow_insecure_http = true") && run.stderr.contains("--insecure-http"), "\(run.summary)")
@@ -28,14 +29,17 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         let baseURL = "http://0.0.0.0:\(server.port)/api/v1"
-        var run = try await BinaryRun.coclickOffPool(["--insecure-http", "eval", "return coclick.auth().company"],
-                                        environment: home.environment(pair(baseURL)))
+        var run = try await BinaryRun.coclickOffPool(
+            ["--insecure-http", "eval", "return coclick.auth().company"],
+            environment: home.environment(pair(baseURL)))
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout.contains("Echo Co"), "\(run.summary)")
         #expect(run.stderr.contains("warning: the key and token go over plain http:// to 0.0.0.0"), "\(run.summary)")
         #expect(server.requests.contains { $0.path == "/api/v1/authenticate" })
 
-        try SecretsEchoTests.writeConfig(in: home, """
+        try SecretsEchoTests.writeConfig(
+            in: home,
+            """
             [profiles.default]
             base_url = "\(baseURL)"
             secret_id = "\(SecretsEchoTests.secretID)"
@@ -58,14 +62,17 @@ import Testing
         for redirected in ["/api/v1/meetings", "/api/v1/authenticate"] {
             let server = try await LoopbackAPI.start { request in
                 if request.path == redirected {
-                    return .init(status: redirected.hasSuffix("authenticate") ? 307 : 302,
-                                 headers: [("Location", target.baseURL + request.path.dropFirst("/api/v1".count))], body: "")
+                    return .init(
+                        status: redirected.hasSuffix("authenticate") ? 307 : 302,
+                        headers: [("Location", target.baseURL + request.path.dropFirst("/api/v1".count))], body: "")
                 }
                 return SecretsEchoTests.echo(request)
             }
-            let run = try await BinaryRun.coclickOffPool(["eval", "return coclick.meetings.list{}"],
-                                            environment: home.environment(pair(server.baseURL).merging(
-                                                ["XDG_CACHE_HOME": home.root.path + "/cache-\(server.port)"]) { $1 }))
+            let run = try await BinaryRun.coclickOffPool(
+                ["eval", "return coclick.meetings.list{}"],
+                environment: home.environment(
+                    pair(server.baseURL).merging(
+                        ["XDG_CACHE_HOME": home.root.path + "/cache-\(server.port)"]) { $1 }))
             #expect(run.status == 5, "\(redirected): \(run.summary)")
             #expect(run.stderr.contains("redirect"), "\(redirected): \(run.summary)")
             #expect(server.requests.contains { $0.path == redirected }, "\(redirected) was asked")
@@ -83,8 +90,10 @@ import Testing
         let key = home.root.appendingPathComponent("key.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate,
+        ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
@@ -93,16 +102,19 @@ import Testing
         let server = try TLSServer(certificate: certificate, key: key)
         defer { server.stop() }
         let environment = home.environment(pair("https://localhost:\(server.port)/api/v1"))
-        var run = try BinaryRun.coclick(["eval", "return coclick.auth().company"],
-                                        environment: environment.merging(["SSL_CERT_FILE": certificate]) { $1 })
+        var run = try BinaryRun.coclick(
+            ["eval", "return coclick.auth().company"],
+            environment: environment.merging(["SSL_CERT_FILE": certificate]) { $1 })
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stdout.contains("TLS Co"), "\(run.summary)")
-        run = try BinaryRun.coclick(["eval", "return coclick.auth().company"],
-                                    environment: environment.merging(["XDG_CACHE_HOME": home.root.path + "/cache-2"]) { $1 })
+        run = try BinaryRun.coclick(
+            ["eval", "return coclick.auth().company"],
+            environment: environment.merging(["XDG_CACHE_HOME": home.root.path + "/cache-2"]) { $1 })
         #expect(run.status == 5, "\(run.summary)")
         #expect(!run.stdout.contains("TLS Co"), "\(run.summary)")
-        run = try BinaryRun.coclick(["eval", "return coclick.auth().company"],
-                                    environment: environment.merging(["SSL_CERT_FILE": key + ".missing"]) { $1 })
+        run = try BinaryRun.coclick(
+            ["eval", "return coclick.auth().company"],
+            environment: environment.merging(["SSL_CERT_FILE": key + ".missing"]) { $1 })
         #expect(run.status == 3, "\(run.summary)")
         #expect(run.stderr.contains("SSL_CERT_FILE="), "\(run.summary)")
     }

@@ -15,8 +15,9 @@ import Testing
         try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true)
         let environment = home.environment(["XDG_RUNTIME_DIR": runtime.path])
 
-        let holder = try RunningBinary(["--lock", "nightly.digest", "eval", "print('holding'); io.stdout:flush(); io.read('a'); return 'done'"],
-                                       environment: environment)
+        let holder = try RunningBinary(
+            ["--lock", "nightly.digest", "eval", "print('holding'); io.stdout:flush(); io.read('a'); return 'done'"],
+            environment: environment)
         #expect(holder.waitForOutput { stdout, _ in stdout.contains("holding") }, "\(holder.stderr)")
 
         let second = try BinaryRun.coclick(["--lock", "nightly.digest", "eval", "print('ran'); return 1"], environment: environment)
@@ -47,8 +48,9 @@ import Testing
         let home = try IsolatedHome()
         defer { home.remove() }
         let environment = home.environment()
-        let holder = try RunningBinary(["--lock", "job", "eval", "print('holding'); io.stdout:flush(); io.read('a')"],
-                                       environment: environment)
+        let holder = try RunningBinary(
+            ["--lock", "job", "eval", "print('holding'); io.stdout:flush(); io.read('a')"],
+            environment: environment)
         #expect(holder.waitForOutput { stdout, _ in stdout.contains("holding") }, "\(holder.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.cacheHome.path + "/coclick/locks/job.lock"))
         holder.kill(SIGKILL)
@@ -71,7 +73,9 @@ import Testing
     @Test func lastSuccessMovesOnlyOnExitZero() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let script = try home.script("job.lua", """
+        let script = try home.script(
+            "job.lua",
+            """
             print(coclick.run.last_success or "nil")
             local how = ...
             if how == "error" then error("failing on purpose") end
@@ -114,7 +118,9 @@ import Testing
     @Test func stateLastsBetweenRunsOneNamespacePerScript() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let writer = try home.script("writer.lua", """
+        let writer = try home.script(
+            "writer.lua",
+            """
             coclick.state.set("seen", {count = 3, ids = {"a", "b"}, nested = {ok = true, none = json.null}})
             coclick.state.set("gone", 1)
             coclick.state.delete("gone")
@@ -151,19 +157,23 @@ import Testing
         let noNamespace = try BinaryRun.coclick(["eval", "coclick.state.set('k', 1)"], environment: home.environment())
         #expect(noNamespace.status == 3, "\(noNamespace.summary)")
         #expect(noNamespace.stderr.contains("--state NAME"), "\(noNamespace.summary)")
-        let caught = try BinaryRun.coclick(["--state", "s", "eval", "local ok, e = pcall(coclick.state.set, 'k', print); return ok, tostring(e)"],
-                                           environment: home.environment())
+        let caught = try BinaryRun.coclick(
+            ["--state", "s", "eval", "local ok, e = pcall(coclick.state.set, 'k', print); return ok, tostring(e)"],
+            environment: home.environment())
         #expect(caught.stdout.hasPrefix("false\n"), "\(caught.summary)")
         #expect(caught.stdout.contains("bad argument #2"), "\(caught.summary)")
-        let named = try BinaryRun.coclick(["--state", "s", "eval", "coclick.state.set('k', 'v'); return coclick.state.get('k')"],
-                                          environment: home.environment())
+        let named = try BinaryRun.coclick(
+            ["--state", "s", "eval", "coclick.state.set('k', 'v'); return coclick.state.get('k')"],
+            environment: home.environment())
         #expect(named.stdout == "\"v\"\n", "\(named.summary)")
     }
 
     @Test func concurrentRunsWriteSafely() throws {
         let home = try IsolatedHome()
         defer { home.remove() }
-        let writer = try home.script("many.lua", """
+        let writer = try home.script(
+            "many.lua",
+            """
             local who = ...
             for i = 1, 25 do coclick.state.set(who .. ":" .. i, {i = i}) end
 
@@ -175,7 +185,9 @@ import Testing
             let running = try #require(run)
             #expect(running.finish() == 0, "\(running.stderr)")
         }
-        let check = try home.script("many.lua", """
+        let check = try home.script(
+            "many.lua",
+            """
             local missing = 0
             for w = 0, 5 do for i = 1, 25 do
               local v = coclick.state.get("w" .. w .. ":" .. i)
@@ -210,7 +222,10 @@ import Testing
         #expect(good.stderr == "step one\nfrom a child\n", "and still reaches standard error")
 
         let failing = try await BinaryRun.coclickOffPool(
-            ["--ping", receiver.url, "eval", "io.stderr:write(string.rep('x', 20000) .. '\\n' .. os.getenv('COCLICK_SECRET_KEY') .. '\\n'); error('broke here')"],
+            [
+                "--ping", receiver.url, "eval",
+                "io.stderr:write(string.rep('x', 20000) .. '\\n' .. os.getenv('COCLICK_SECRET_KEY') .. '\\n'); error('broke here')",
+            ],
             environment: environment)
         #expect(failing.status == 1, "\(failing.summary)")
         pings = receiver.pings
@@ -235,8 +250,10 @@ import Testing
         let reportPath = home.root.appendingPathComponent("report.json").path
         // A script that swallows the interrupt: the run guard ends the process itself.
         let run = try await BinaryRun.coclickOffPool(
-            ["--timeout", "1", "--ping", receiver.url, "--report", reportPath, "eval",
-             "while true do pcall(function() while true do end end) end"],
+            [
+                "--timeout", "1", "--ping", receiver.url, "--report", reportPath, "eval",
+                "while true do pcall(function() while true do end end) end",
+            ],
             environment: home.environment())
         #expect(run.status == 124, "\(run.summary)")
         #expect(run.stderr.contains("forced exit"), "\(run.summary)")
@@ -268,7 +285,9 @@ import Testing
         let total = try await TestSandbox.meetingCount(server)
         server.setFaults(try FaultPlan(parsing: "503=x1"))
         let user = try #require(server.presenters.first)
-        let script = try home.script("work.lua", """
+        let script = try home.script(
+            "work.lua",
+            """
             local all = coclick.meetings.all{per = 25}
             coclick.meetings.get(all[1].id)
             coclick.meetings.create{user = "\(user)", starts_at = "2031-03-04T05:06:07Z", cobrowsing_url = "https://shop.example.com/"}
@@ -278,12 +297,16 @@ import Testing
         let reportPath = home.root.appendingPathComponent("report.json").path
         // One page read ahead (--max-concurrency 1): a wider window may also fetch pages past the
         // end, which the report counts too, and how many depends on timing.
-        let run = try await BinaryRun.coclickOffPool(["--report", reportPath, "--max-concurrency", "1", "run", script],
-                                                     environment: Examples.environment(home, server))
+        let run = try await BinaryRun.coclickOffPool(
+            ["--report", reportPath, "--max-concurrency", "1", "run", script],
+            environment: Examples.environment(home, server))
         #expect(run.status == 0, "\(run.summary)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
-        #expect(Set(report.keys) == ["started_at", "finished_at", "duration_ms", "exit_status", "requests", "retries", "pages",
-                                     "meetings_read", "meetings_created", "bytes_received", "error"])
+        #expect(
+            Set(report.keys) == [
+                "started_at", "finished_at", "duration_ms", "exit_status", "requests", "retries", "pages",
+                "meetings_read", "meetings_created", "bytes_received", "error",
+            ])
         let pages = total / 25 + 1
         #expect(report["exit_status"] as? Int == 0)
         #expect(report["pages"] as? Int == pages, "\(report)")
@@ -298,8 +321,9 @@ import Testing
         #expect(started.hasSuffix("Z") && started <= finished)
         #expect((report["duration_ms"] as? Int ?? -1) >= 0)
 
-        let failing = try BinaryRun.coclick(["--report", reportPath, "eval", "error('nope: ' .. os.getenv('COCLICK_SECRET_KEY'))"],
-                                            environment: Examples.environment(home, server))
+        let failing = try BinaryRun.coclick(
+            ["--report", reportPath, "eval", "error('nope: ' .. os.getenv('COCLICK_SECRET_KEY'))"],
+            environment: Examples.environment(home, server))
         #expect(failing.status == 1)
         let failed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any])
         #expect(failed["exit_status"] as? Int == 1)

@@ -15,8 +15,9 @@ import Testing
         #expect(run.status == 0, "\(run.summary)")
         #expect(run.stderr.isEmpty, "\(run.summary)")
 
-        let line = try #require(run.stdout.wholeMatch(of: /coclick (\d+)\.(\d+)\.(\d+) \(([^)]*)\)\n/),
-                                "not `coclick X.Y.Z (commit)`: \(run.summary)")
+        let line = try #require(
+            run.stdout.wholeMatch(of: /coclick (\d+)\.(\d+)\.(\d+) \(([^)]*)\)\n/),
+            "not `coclick X.Y.Z (commit)`: \(run.summary)")
         // The commit the build plugin recorded is the checkout's HEAD (what git says now: the
         // test runs right after the build), or "unknown" when this is not a git checkout.
         let expected = try Self.gitHead() ?? "unknown"
@@ -32,14 +33,19 @@ import Testing
         let root = try #require(tool["command"] as? [String: Any])
 
         let man = try BinaryRun.coclick(
-            ["run", Self.packageRoot.appendingPathComponent("man/manpage.lua").path,
-             Self.packageRoot.appendingPathComponent("man/coclick-extra.man").path, "coclick 9.9.9 (test)"],
+            [
+                "run", Self.packageRoot.appendingPathComponent("man/manpage.lua").path,
+                Self.packageRoot.appendingPathComponent("man/coclick-extra.man").path, "coclick 9.9.9 (test)",
+            ],
             stdin: dump.stdout, environment: home.environment(["SOURCE_DATE_EPOCH": "0"]))
         #expect(man.status == 0, "\(man.summary)")
-        #expect(man.stdout.hasPrefix(".TH COCLICK 1 \"1970-01-01\" \"coclick 9.9.9 (test)\" \"User Commands\"\n"),
-                "\(man.summary)")
-        for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH COMMANDS", ".SH THE LUA API",
-                        ".SH EXIT STATUS", ".SH FILES"] {
+        #expect(
+            man.stdout.hasPrefix(".TH COCLICK 1 \"1970-01-01\" \"coclick 9.9.9 (test)\" \"User Commands\"\n"),
+            "\(man.summary)")
+        for section in [
+            ".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH COMMANDS", ".SH THE LUA API",
+            ".SH EXIT STATUS", ".SH FILES",
+        ] {
             #expect(man.stdout.contains("\n\(section)\n"), "\(section) missing")
         }
         // Every subcommand and every displayed long option of the dump is in the page.

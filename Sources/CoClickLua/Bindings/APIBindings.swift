@@ -46,8 +46,10 @@ struct APIBindings {
     /// Every page from `from` on, until a page shorter than `per` (or than the `X-Per` the
     /// server says it served), as one array. A page equal to the previous one is a `decode`
     /// error: the server ignores `X-Page`, and paging would never end.
-    private func everyPage(_ call: LuaCall, _ client: CoClickClient, path: String, query: String?,
-                           from first: Int, per: Int) throws -> LuaResult {
+    private func everyPage(
+        _ call: LuaCall, _ client: CoClickClient, path: String, query: String?,
+        from first: Int, per: Int
+    ) throws -> LuaResult {
         call.newTable()
         call.markArray()
         var count: Int64 = 0
@@ -59,12 +61,14 @@ struct APIBindings {
                 try await client.send(.GET, path: path, query: query, headers: headers)
             }
             guard case .array(let items)? = reply.body else {
-                throw CoClickError(.decode, status: reply.status,
-                                   message: "GET \(path): page \(page) is not a JSON array (paginate needs one)")
+                throw CoClickError(
+                    .decode, status: reply.status,
+                    message: "GET \(path): page \(page) is not a JSON array (paginate needs one)")
             }
             if !items.isEmpty, items == previous {
-                throw CoClickError(.decode, status: reply.status,
-                                   message: "GET \(path): page \(page) repeats page \(page - 1) (the server ignores X-Page)")
+                throw CoClickError(
+                    .decode, status: reply.status,
+                    message: "GET \(path): page \(page) repeats page \(page - 1) (the server ignores X-Page)")
             }
             for item in items {
                 count += 1

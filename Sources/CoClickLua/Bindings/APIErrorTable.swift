@@ -5,9 +5,11 @@ import CoClickAPI
 /// metatable's `__tostring` gives `CoClick 422: user: User must exist; ...`.
 extension CoClickError: LuaErrorConvertible {
     public func pushLuaError(_ call: LuaCall) {
-        call.pushErrorTable(fields: BindingError.fields(kind: kind.name, status: status, message: message,
-                                                        errors: validationErrors),
-                            description: description)
+        call.pushErrorTable(
+            fields: BindingError.fields(
+                kind: kind.name, status: status, message: message,
+                errors: validationErrors),
+            description: description)
     }
 }
 
@@ -24,8 +26,9 @@ struct BindingError: Error, LuaErrorConvertible, CustomStringConvertible {
     var description: String { "CoClick \(kind): \(message)" }
 
     func pushLuaError(_ call: LuaCall) {
-        call.pushErrorTable(fields: Self.fields(kind: kind, status: nil, message: message, errors: [:]),
-                            description: description)
+        call.pushErrorTable(
+            fields: Self.fields(kind: kind, status: nil, message: message, errors: [:]),
+            description: description)
     }
 
     static func fields(kind: String, status: Int?, message: String, errors: [String: [String]]) -> [String: JSONValue] {

@@ -13,8 +13,10 @@ public enum CoClickBindings {
     /// logged and not sent (`--dry-run`).
     ///
     /// `keyedCreate` is `create(fields, {key=})`; without it, a key is a configuration error.
-    public static func install(in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil,
-                               keyedCreate: KeyedCreate? = nil) {
+    public static func install(
+        in state: LuaState, client: @escaping () throws -> CoClickClient, dryRun: DryRun? = nil,
+        keyedCreate: KeyedCreate? = nil
+    ) {
         let clients = ClientSource(client)
         MeetingBindings(clients: clients, dryRun: dryRun, keyedCreate: keyedCreate).install(in: state)
         APIBindings(clients: clients, dryRun: dryRun).install(in: state)
@@ -74,8 +76,9 @@ public enum CoClickBindings {
             let valueType = call.type(-1)
             guard valueType == .string || valueType == .number, let value = call.stringValue(-1) else {
                 call.pop()
-                throw LuaArgumentError(argument: options,
-                                       message: "field 'headers': \"\(name)\": string expected, got \(valueType.name)")
+                throw LuaArgumentError(
+                    argument: options,
+                    message: "field 'headers': \"\(name)\": string expected, got \(valueType.name)")
             }
             headers[name] = value
         }

@@ -21,11 +21,13 @@ final class MeetingStream: @unchecked Sendable {
 
     init(client: CoClickClient, query: MeetingQuery?, per: Int, limit: Int?, full: Bool, concurrency: Int) {
         if full {
-            source = .full(client.fullMeetings(query: query, per: per, limit: limit, concurrency: concurrency)
-                .makeAsyncIterator())
+            source = .full(
+                client.fullMeetings(query: query, per: per, limit: limit, concurrency: concurrency)
+                    .makeAsyncIterator())
         } else {
-            source = .summaries(client.meetingPages(query: query, per: per, limit: limit, concurrency: concurrency)
-                .makeAsyncIterator())
+            source = .summaries(
+                client.meetingPages(query: query, per: per, limit: limit, concurrency: concurrency)
+                    .makeAsyncIterator())
         }
     }
 

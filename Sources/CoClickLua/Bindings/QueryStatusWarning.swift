@@ -39,6 +39,7 @@ enum QueryStatusWarning {
         if seen { return }
         let known = ["scheduled", "in_progress", "closed", "cancelled"]
         let state = Unmanaged<LuaState>.fromOpaque(host).takeUnretainedValue()
-        state.writeLog(level: "WARN", message: "q.status \(value.debugDescription) is not one of \(known.joined(separator: ", ")); the request is sent anyway")
+        state.writeLog(
+            level: "WARN", message: "q.status \(value.debugDescription) is not one of \(known.joined(separator: ", ")); the request is sent anyway")
     }
 }

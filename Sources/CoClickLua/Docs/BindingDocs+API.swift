@@ -19,5 +19,7 @@ extension BindingDocs {
             .init("path", "relative to the base URL, e.g. \"/meetings\" (an absolute URL elsewhere is refused)"),
             .init("body", "any value json.encode accepts (nil: no body)"),
         ],
-        returns: "the decoded JSON body (nil when empty), and {status=, headers=}; with --dry-run nothing is sent: nil (the meeting with dry_run = true for /meetings) and {headers = {}, dry_run = true}")
+        returns:
+            "the decoded JSON body (nil when empty), and {status=, headers=}; with --dry-run nothing is sent: nil (the meeting with dry_run = true for /meetings) and {headers = {}, dry_run = true}"
+    )
 }

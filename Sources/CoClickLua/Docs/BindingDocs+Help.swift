@@ -8,7 +8,8 @@ extension BindingDocs {
         let usageWidth = min(all.map(\.usage.count).max() ?? 0, 50)
         var lines = ["The Lua API (help(f) shows one, e.g. help(coclick.meetings.create)):"]
         for doc in all {
-            let usage = doc.usage.count > usageWidth
+            let usage =
+                doc.usage.count > usageWidth
                 ? doc.usage + "\n" + String(repeating: " ", count: usageWidth + 2)
                 : doc.usage.padding(toLength: usageWidth, withPad: " ", startingAt: 0)
             let room = max(20, width - usageWidth - 5)

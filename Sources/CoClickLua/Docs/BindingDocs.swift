@@ -1,11 +1,16 @@
 /// The one table of documentation of the Lua API (SPEC, "The Lua API"): `help()` lists it,
 /// `help(f)` shows an entry, and Tab completion offers its names.
 public enum BindingDocs {
-    private static let query = BindingDoc.Field("q", "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is; a status outside scheduled, in_progress, closed, cancelled draws a warning (and is sent)")
+    private static let query = BindingDoc.Field(
+        "q",
+        "filter: a table sent as Rails nested params (q = {user = \"a@b.c\"}), or a string sent as it is; a status outside scheduled, in_progress, closed, cancelled draws a warning (and is sent)"
+    )
     private static let per = BindingDoc.Field("per", "meetings per page requested (default 20)")
     private static let limit = BindingDoc.Field("limit", "stop after this many meetings")
     private static let full = BindingDoc.Field("full", "true: full meetings, their details fetched concurrently ahead of the script")
-    private static let concurrency = BindingDoc.Field("concurrency", "requests in flight at most: pages read ahead, and with full=true details too (default 8, capped by --max-concurrency; 1: one page ahead)")
+    private static let concurrency = BindingDoc.Field(
+        "concurrency",
+        "requests in flight at most: pages read ahead, and with full=true details too (default 8, capped by --max-concurrency; 1: one page ahead)")
 
     public static let all: [BindingDoc] = [
         BindingDoc(
@@ -17,7 +22,9 @@ public enum BindingDocs {
             "coclick.meetings.each", usage: "coclick.meetings.each{q=, per=, limit=, full=}",
             "an iterator over every meeting: for m in coclick.meetings.each{} do ... end",
             fields: [query, per, limit, full, concurrency],
-            returns: "an iterator yielding one meeting table at a time (pages read ahead, at most concurrency of them in memory); its fourth value closes it, so break stops the reading at once"),
+            returns:
+                "an iterator yielding one meeting table at a time (pages read ahead, at most concurrency of them in memory); its fourth value closes it, so break stops the reading at once"
+        ),
         BindingDoc(
             "coclick.meetings.all", usage: "coclick.meetings.all{q=, per=, limit=, full=}",
             "an array of every meeting on every page",
@@ -46,7 +53,9 @@ public enum BindingDocs {
                 .init("prospect_waiting_room_iframe_url", "optional: URL of an iframe in the prospect's waiting room"),
                 .init("key", "in a second table, create(fields, {key=}): at most one meeting per key, ever (journaled in the state database)"),
             ],
-            returns: "the created meeting; a validation error (errors by field) when the API refuses it; with --dry-run nothing is sent: the meeting with dry_run = true and no id. With a key, a second value: \"created\", \"existing\" (an earlier call made it; fetched) or \"adopted\" (an earlier POST of unknown outcome made it), or an uncertain error naming the key when that POST's meeting cannot be found"),
+            returns:
+                "the created meeting; a validation error (errors by field) when the API refuses it; with --dry-run nothing is sent: the meeting with dry_run = true and no id. With a key, a second value: \"created\", \"existing\" (an earlier call made it; fetched) or \"adopted\" (an earlier POST of unknown outcome made it), or an uncertain error naming the key when that POST's meeting cannot be found"
+        ),
         BindingDoc(
             "coclick.state.get", usage: "coclick.state.get(key)",
             "a value kept between runs of this script (--state NAME: of that namespace)",
@@ -86,12 +95,17 @@ public enum BindingDocs {
         BindingDoc(
             "coclick.tabulate", usage: "coclick.tabulate(rows [, columns])",
             "an aligned text table of an array of tables",
-            fields: [.init("rows", "an array of tables"), .init("columns", "the column names in order (default: every key, id/user/status/starts_at first)")],
+            fields: [
+                .init("rows", "an array of tables"),
+                .init("columns", "the column names in order (default: every key, id/user/status/starts_at first)"),
+            ],
             returns: "the table as text"),
         BindingDoc(
             "coclick.http.post_json", usage: "coclick.http.post_json(url, value [, {headers=}])",
             "posts JSON to a webhook (chat, alerting)",
-            fields: [.init("url", "where to post"), .init("value", "any value json.encode accepts"), .init("headers", "a table of extra request headers")],
+            fields: [
+                .init("url", "where to post"), .init("value", "any value json.encode accepts"), .init("headers", "a table of extra request headers"),
+            ],
             returns: "the HTTP status and the response body; with --dry-run nothing is sent: 204 and \"\""),
         apiGet,
         apiPost,
@@ -120,8 +134,10 @@ public enum BindingDocs {
         BindingDoc(
             "csv.decode", usage: "csv.decode(text [, {lines = true}])",
             "an array of tables keyed by the header row of UTF-8 CSV text",
-            fields: [.init("text", "CSV text with a header row (a leading byte order mark is dropped)"),
-                     .init("lines", "true: also return the line each row starts on (the header is line 1)")],
+            fields: [
+                .init("text", "CSV text with a header row (a leading byte order mark is dropped)"),
+                .init("lines", "true: also return the line each row starts on (the header is line 1)"),
+            ],
             returns: "an array of tables of strings (and, with lines, an array of line numbers)"),
         BindingDoc("log.info", usage: "log.info(...)", "a time-stamped INFO line on standard error (silenced by -q)"),
         BindingDoc("log.warn", usage: "log.warn(...)", "a time-stamped WARN line on standard error"),
@@ -134,7 +150,9 @@ public enum BindingDocs {
             "watch", usage: "watch(f [, seconds])",
             "REPL: calls f every seconds (default 2), its result reprinted in place, until Ctrl-C",
             fields: [
-                .init("f", "a function of no arguments; lines of its result that changed are marked *, an error it raises is shown and watching goes on"),
+                .init(
+                    "f", "a function of no arguments; lines of its result that changed are marked *, an error it raises is shown and watching goes on"
+                ),
                 .init("seconds", "the wait between calls (default 2)"),
             ]),
         BindingDoc(

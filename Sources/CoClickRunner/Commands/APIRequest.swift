@@ -89,8 +89,9 @@ package struct APIRequest: Sendable, Equatable {
             arguments = [.string(target), body]
         }
         do {
-            return try state.call(["coclick", "api", method == .GET ? "get" : "post"], arguments: arguments,
-                                  output: format, whole: whole)
+            return try state.call(
+                ["coclick", "api", method == .GET ? "get" : "post"], arguments: arguments,
+                output: format, whole: whole)
         } catch var error as LuaError {
             error.traceback = nil  // the chunk is coclick's own: a traceback would show only its call
             throw error
@@ -109,8 +110,11 @@ extension APIRequest {
         let name = path == "-" ? "standard input" : path
         let bytes: [UInt8]
         do {
-            guard let read = try path == "-" ? FileAccess.contents(of: STDIN_FILENO, limit: limit)
-                                              : FileAccess.contents(of: path, limit: limit) else {
+            guard
+                let read = try path == "-"
+                    ? FileAccess.contents(of: STDIN_FILENO, limit: limit)
+                    : FileAccess.contents(of: path, limit: limit)
+            else {
                 throw InputProblem(message: "--input \(name): no such file")
             }
             bytes = read

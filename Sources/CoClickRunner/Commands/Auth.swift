@@ -32,7 +32,8 @@ package enum Auth {
 
         let secretID: String
         if let id = nonEmpty(flagSecretID) ?? nonEmpty(options.environment[ConfigurationVariable.secretID])
-            ?? nonEmpty(resolved.secretID) {
+            ?? nonEmpty(resolved.secretID)
+        {
             secretID = id
         } else if StandardStreams.inputIsTerminal {
             StandardStreams.writeError("Secret ID: ")
@@ -84,10 +85,12 @@ package enum Auth {
         }
 
         do {
-            let storage = try ProfileWriter.save(profile: resolved.profile,
-                                                 keyPair: KeyPair(secretID: secretID, secretKey: secretKey),
-                                                 baseURL: options.baseURL, to: resolved.paths.configFile)
-            let where_ = storage == .keptSecretKeyCommand
+            let storage = try ProfileWriter.save(
+                profile: resolved.profile,
+                keyPair: KeyPair(secretID: secretID, secretKey: secretKey),
+                baseURL: options.baseURL, to: resolved.paths.configFile)
+            let where_ =
+                storage == .keptSecretKeyCommand
                 ? "secret ID saved in \(resolved.paths.configFile) (the key stays with secret_key_command)"
                 : "saved in \(resolved.paths.configFile)"
             StandardStreams.writeError("coclick: logged in to \(token.company) at \(resolved.baseURL); profile \"\(resolved.profile)\" \(where_)\n")

@@ -71,9 +71,11 @@ package enum Doctor {
         var pair = resolved.keyPair
         switch resolved.sources.secretKey {
         case nil:
-            emit(Line(level: .fail, topic: "key",
-                      text: stripped("\(ConfigurationError.noKeyPair(profile: resolved.profile))"),
-                      status: ExitStatus.configuration))
+            emit(
+                Line(
+                    level: .fail, topic: "key",
+                    text: stripped("\(ConfigurationError.noKeyPair(profile: resolved.profile))"),
+                    status: ExitStatus.configuration))
         case .secretKeyCommand(let path)?:
             do {
                 let resolver = try ConfigurationResolver(environment: options.environment, paths: paths)
@@ -112,17 +114,20 @@ package enum Doctor {
             return
         }
         // A client of its own, with tokens in memory: the key itself is checked, not a cached token.
-        let client = CoClickClient(configuration: configuration,
-                                   tokenStore: MemoryTokenStore(), redaction: redaction,
-                                   trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
+        let client = CoClickClient(
+            configuration: configuration,
+            tokenStore: MemoryTokenStore(), redaction: redaction,
+            trace: ClientProvider.traceHook(verbose: options.verbose, redaction: redaction))
         defer { _ = try? waitForAsyncWork { try await client.shutdown() } }
         let checked: (token: Token, serverDate: Date?)
         do {
             checked = try waitForAsyncWork { try await client.checkAuthentication() }
         } catch {
             let kind = (error as? CoClickError)?.kind.name ?? "network"
-            emit(Line(level: .fail, topic: "auth", text: "\(resolved.baseURL): \(error)",
-                      status: ExitStatus.of(kind: kind) == ExitStatus.luaError ? ExitStatus.unavailable : ExitStatus.of(kind: kind)))
+            emit(
+                Line(
+                    level: .fail, topic: "auth", text: "\(resolved.baseURL): \(error)",
+                    status: ExitStatus.of(kind: kind) == ExitStatus.luaError ? ExitStatus.unavailable : ExitStatus.of(kind: kind)))
             return
         }
         redaction.add(checked.token.value)
@@ -131,8 +136,10 @@ package enum Doctor {
         // The token's expiry.
         let life = checked.token.expiresAt.timeIntervalSinceNow
         let expiry = "a new token expires at \(checked.token.expiresAtText) (in \(Int(life / 60)) min)"
-        emit(Line(level: life < shortTokenLife ? .warn : .ok, topic: "token",
-                  text: life < shortTokenLife ? expiry + ": runs longer than that authenticate again" : expiry))
+        emit(
+            Line(
+                level: life < shortTokenLife ? .warn : .ok, topic: "token",
+                text: life < shortTokenLife ? expiry + ": runs longer than that authenticate again" : expiry))
 
         // The clock against the server's.
         guard let serverDate = checked.serverDate else {
@@ -141,8 +148,10 @@ package enum Doctor {
         }
         let skew = Date().timeIntervalSince(serverDate)
         let amount = "\(Int(abs(skew).rounded())) s \(skew >= 0 ? "ahead of" : "behind") the server's"
-        emit(Line(level: abs(skew) > clockTolerance ? .warn : .ok, topic: "clock",
-                  text: abs(skew) > clockTolerance ? amount + ": token expiry is judged by this clock (sync it: NTP)" : amount))
+        emit(
+            Line(
+                level: abs(skew) > clockTolerance ? .warn : .ok, topic: "clock",
+                text: abs(skew) > clockTolerance ? amount + ": token expiry is judged by this clock (sync it: NTP)" : amount))
     }
 
     private static func stripped(_ message: String) -> String {
@@ -167,9 +176,10 @@ package enum Doctor {
             return Line(level: .fail, topic: "config", text: "\(path) is not a regular file", status: ExitStatus.configuration)
         }
         if target.st_mode & 0o022 != 0 {
-            return Line(level: .fail, topic: "config",
-                        text: "\(path) is writable by others (mode \(mode(target.st_mode))): chmod go-w \(path)",
-                        status: ExitStatus.configuration)
+            return Line(
+                level: .fail, topic: "config",
+                text: "\(path) is writable by others (mode \(mode(target.st_mode))): chmod go-w \(path)",
+                status: ExitStatus.configuration)
         }
         return Line(level: .ok, topic: "config", text: "\(path) (mode \(mode(target.st_mode)))")
     }
@@ -195,8 +205,9 @@ package enum Doctor {
                 if (parentInfo.st_mode & S_IFMT) == S_IFDIR, access(parent, W_OK | X_OK) == 0 {
                     return Line(level: .ok, topic: topic, text: "\(path) (not there yet; created at first use)")
                 }
-                return Line(level: .fail, topic: topic, text: "\(path) cannot be created: \(parent) is not a writable folder",
-                            status: ExitStatus.configuration)
+                return Line(
+                    level: .fail, topic: topic, text: "\(path) cannot be created: \(parent) is not a writable folder",
+                    status: ExitStatus.configuration)
             }
         }
         return Line(level: .fail, topic: topic, text: "\(path) cannot be created", status: ExitStatus.configuration)
@@ -210,9 +221,10 @@ package enum Doctor {
         if lowered.hasPrefix("http://"), let host = URL(string: url)?.host, isLoopback(host) {
             return Line(level: .ok, topic: "base URL", text: "\(url) (plain http, allowed to a loopback host; from \(source))")
         }
-        return Line(level: .fail, topic: "base URL",
-                    text: "\(url) (from \(source)) is not https: the key pair and tokens would travel unencrypted",
-                    status: ExitStatus.configuration)
+        return Line(
+            level: .fail, topic: "base URL",
+            text: "\(url) (from \(source)) is not https: the key pair and tokens would travel unencrypted",
+            status: ExitStatus.configuration)
     }
 
     /// localhost, 127.0.0.0/8, ::1.

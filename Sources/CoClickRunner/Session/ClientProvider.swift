@@ -53,8 +53,10 @@ extension ClientProvider {
     /// The client of a configured profile (the configuration resolved at the session's start,
     /// `secret_key_command` included), tokens cached in the XDG cache directory. A
     /// configuration error is raised here, at the first API call.
-    static func configured(options: RunOptions, resolved: Result<ResolvedConfiguration, ConfigurationError>,
-                           redaction: Redaction, statistics: ClientStatistics? = nil) -> ClientProvider {
+    static func configured(
+        options: RunOptions, resolved: Result<ResolvedConfiguration, ConfigurationError>,
+        redaction: Redaction, statistics: ClientStatistics? = nil
+    ) -> ClientProvider {
         ClientProvider {
             do {
                 let resolved = try resolved.get()
@@ -65,10 +67,11 @@ extension ClientProvider {
                 configuration.profile = resolved.profile
                 configuration.maxConcurrency = options.maxConcurrency
                 try applyEnvironment(to: &configuration, environment: options.environment)
-                return CoClickClient(configuration: configuration,
-                                     tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
-                                     trace: traceHook(verbose: options.verbose, redaction: redaction),
-                                     statistics: statistics)
+                return CoClickClient(
+                    configuration: configuration,
+                    tokenStore: FileTokenStore(directory: resolved.paths.cacheDirectory), redaction: redaction,
+                    trace: traceHook(verbose: options.verbose, redaction: redaction),
+                    statistics: statistics)
             } catch let error as ConfigurationError {
                 throw ClientConfigurationError(error)
             }
@@ -76,16 +79,19 @@ extension ClientProvider {
     }
 
     /// The client of the in-process sandbox: its demo key pair, tokens in memory.
-    static func sandbox(baseURL: String, secretID: String, secretKey: String, options: RunOptions,
-                        redaction: Redaction, statistics: ClientStatistics? = nil) -> ClientProvider {
+    static func sandbox(
+        baseURL: String, secretID: String, secretKey: String, options: RunOptions,
+        redaction: Redaction, statistics: ClientStatistics? = nil
+    ) -> ClientProvider {
         redaction.add(secretKey)
         return ClientProvider {
             var configuration = CoClickConfiguration(
                 baseURL: baseURL, credentials: Credentials(secretID: secretID, secretKey: secretKey))
             configuration.profile = "sandbox"
             configuration.maxConcurrency = options.maxConcurrency
-            return CoClickClient(configuration: configuration, tokenStore: MemoryTokenStore(), redaction: redaction,
-                                 trace: traceHook(verbose: options.verbose, redaction: redaction), statistics: statistics)
+            return CoClickClient(
+                configuration: configuration, tokenStore: MemoryTokenStore(), redaction: redaction,
+                trace: traceHook(verbose: options.verbose, redaction: redaction), statistics: statistics)
         }
     }
 }

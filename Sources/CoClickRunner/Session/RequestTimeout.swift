@@ -13,8 +13,9 @@ enum RequestTimeout {
     static func from(environment: [String: String]) throws -> Duration? {
         guard let text = environment[variable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
-            throw ConfigurationError(.invalidValue,
-                                     "\(variable) must be a number of seconds above 0, not \"\(text)\"")
+            throw ConfigurationError(
+                .invalidValue,
+                "\(variable) must be a number of seconds above 0, not \"\(text)\"")
         }
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }

@@ -37,9 +37,10 @@ package final class Session {
         self.redaction = redaction
         let paths = try? XDGPaths(environment: options.environment)
         historyPath = paths?.historyFile
-        runState = RunState(namespace: options.unattended.namespace,
-                            startedAt: options.unattended.startedAt ?? RunState.now(),
-                            directory: paths?.stateDirectory)
+        runState = RunState(
+            namespace: options.unattended.namespace,
+            startedAt: options.unattended.startedAt ?? RunState.now(),
+            directory: paths?.stateDirectory)
         let statistics = ClientStatistics()
         self.statistics = statistics
 
@@ -51,8 +52,9 @@ package final class Session {
                 throw SessionStartError(message: "cannot start the sandbox: \(error)", status: ExitStatus.unavailable)
             }
             sandbox = server
-            provider = .sandbox(baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
-                                options: options, redaction: redaction, statistics: statistics)
+            provider = .sandbox(
+                baseURL: server.baseURL, secretID: server.secretID, secretKey: server.secretKey,
+                options: options, redaction: redaction, statistics: statistics)
             promptName = "sandbox"
             preliminary = nil
         } else {
@@ -69,16 +71,19 @@ package final class Session {
                 if let pair = resolved.keyPair { redaction.add(pair.secretKey) }
             }
             provider = .configured(options: options, resolved: preliminary, redaction: redaction, statistics: statistics)
-            promptName = (try? preliminary.get().profile)
+            promptName =
+                (try? preliminary.get().profile)
                 ?? options.profile ?? options.environment[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
         }
 
         // log.* lines are time-stamped by the state; the key and tokens are hidden here, as in
         // every other message a run writes to standard error.
-        var configuration = LuaState.Configuration(quiet: options.quiet, logSink: { line in
-            StandardStreams.writeError(redaction.redact(line) + "\n")
-        }, terminalColumns: Terminal.columns)
+        var configuration = LuaState.Configuration(
+            quiet: options.quiet,
+            logSink: { line in
+                StandardStreams.writeError(redaction.redact(line) + "\n")
+            }, terminalColumns: Terminal.columns)
         if let megabytes = options.maxMemoryMB { configuration.maxMemoryBytes = megabytes * 1024 * 1024 }
         do {
             state = try LuaState(configuration: configuration)
@@ -87,9 +92,12 @@ package final class Session {
             if let server = sandbox { _ = try? waitForAsyncWork { await server.stop() } }
             throw error
         }
-        SessionBindings.install(in: state, provider: provider, runState: runState, dryRun: options.dryRun ? DryRun(log: { line in
-            StandardStreams.writeError(redaction.redact(line) + "\n")
-        }) : nil)
+        SessionBindings.install(
+            in: state, provider: provider, runState: runState,
+            dryRun: options.dryRun
+                ? DryRun(log: { line in
+                    StandardStreams.writeError(redaction.redact(line) + "\n")
+                }) : nil)
     }
 
     /// Resolves the configuration, running `secret_key_command` now: the key must be known to

@@ -1,4 +1,5 @@
 import CoClickConfig
+
 /// A configuration problem met when the first API call needs a client (no key pair, a broken
 /// `config.toml`, a failing `secret_key_command`). The bindings raise it in Lua as an error of
 /// kind "configuration" whose message is this description (exit status 3 if uncaught).

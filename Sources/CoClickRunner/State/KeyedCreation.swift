@@ -9,8 +9,10 @@ import Foundation
 /// SIGKILL, a timeout) leaves a pending key that the next run resolves instead of creating a
 /// second meeting.
 enum KeyedCreation {
-    static func create(_ new: NewMeeting, key: String, client: CoClickClient, call: LuaCall,
-                       runState: RunState) throws -> (meeting: Meeting, how: KeyedCreateOutcome) {
+    static func create(
+        _ new: NewMeeting, key: String, client: CoClickClient, call: LuaCall,
+        runState: RunState
+    ) throws -> (meeting: Meeting, how: KeyedCreateOutcome) {
         let database = try StateBindings.guarded { try runState.database() }
         // A key is about the service that holds the meeting: a sandbox's key says nothing of production.
         let scope = client.configuration.baseURL
@@ -26,8 +28,9 @@ enum KeyedCreation {
                 // Authenticate first: a failure there sends no POST and journals nothing.
                 _ = try call.blockingAwait { try await client.token() }
                 let begun = try StateBindings.guarded {
-                    try database.beginCreation(scope: scope, key: key, user: new.user, startsAt: new.startsAt,
-                                               cobrowsingURL: new.cobrowsingURL)
+                    try database.beginCreation(
+                        scope: scope, key: key, user: new.user, startsAt: new.startsAt,
+                        cobrowsingURL: new.cobrowsingURL)
                 }
                 guard begun else { continue }
                 let meeting: Meeting
@@ -61,21 +64,26 @@ enum KeyedCreation {
     /// A pending key: the POST journaled before it may or may not have created the meeting.
     /// One of that user's meetings with the same start and URL is taken as it, and journaled;
     /// none is an `uncertain` error naming the key (creating again could make a duplicate).
-    private static func adopt(_ record: CreationRecord, scope: String, database: StateDatabase,
-                              client: CoClickClient, call: LuaCall) throws -> Meeting {
+    private static func adopt(
+        _ record: CreationRecord, scope: String, database: StateDatabase,
+        client: CoClickClient, call: LuaCall
+    ) throws -> Meeting {
         // What was sent then, not what this call asks now.
-        let sent = NewMeeting(user: record.user, startsAt: record.startsAt, cobrowsingURL: record.cobrowsingURL,
-                              cobrowsingCookiesData: nil, customData: nil, presenterWaitingRoomIframeURL: nil,
-                              prospectWaitingRoomIframeURL: nil)
+        let sent = NewMeeting(
+            user: record.user, startsAt: record.startsAt, cobrowsingURL: record.cobrowsingURL,
+            cobrowsingCookiesData: nil, customData: nil, presenterWaitingRoomIframeURL: nil,
+            prospectWaitingRoomIframeURL: nil)
         if let found = try call.blockingAwait({ try await client.findMeeting(like: sent) }) {
             try StateBindings.guarded { try database.finishCreation(scope: scope, key: record.key, meetingID: found.id) }
             return found
         }
         let requested = APIDate.format(Date(timeIntervalSince1970: record.requestedAt))
-        throw CoClickError(.uncertain, message: """
-            key "\(record.key)": an earlier create (\(requested)) may have reached CoClick, and no meeting of \
-            \(record.user ?? "?") starting at \(record.startsAt ?? "?") on \(record.cobrowsingURL ?? "?") was found; \
-            not creating it again (check, and create it under another key if it is really missing)
-            """)
+        throw CoClickError(
+            .uncertain,
+            message: """
+                key "\(record.key)": an earlier create (\(requested)) may have reached CoClick, and no meeting of \
+                \(record.user ?? "?") starting at \(record.startsAt ?? "?") on \(record.cobrowsingURL ?? "?") was found; \
+                not creating it again (check, and create it under another key if it is really missing)
+                """)
     }
 }

@@ -44,7 +44,8 @@ final class RunState {
     func database() throws -> StateDatabase {
         if let opened { return opened }
         guard let directory else {
-            throw StateDatabaseError(path: "$XDG_STATE_HOME/coclick/\(Self.fileName)", reason: "cannot find a home directory: set HOME or XDG_STATE_HOME")
+            throw StateDatabaseError(
+                path: "$XDG_STATE_HOME/coclick/\(Self.fileName)", reason: "cannot find a home directory: set HOME or XDG_STATE_HOME")
         }
         do {
             try FileAccess.makeDirectories(directory, mode: 0o700)
@@ -59,8 +60,9 @@ final class RunState {
     /// The namespace, or the error that says how to give one.
     func requireNamespace(_ what: String) throws -> String {
         guard let namespace else {
-            throw StateDatabaseError(path: directory.map { $0 + "/" + Self.fileName } ?? Self.fileName,
-                                     reason: "\(what) needs a namespace: run a script file (coclick run FILE) or pass --state NAME")
+            throw StateDatabaseError(
+                path: directory.map { $0 + "/" + Self.fileName } ?? Self.fileName,
+                reason: "\(what) needs a namespace: run a script file (coclick run FILE) or pass --state NAME")
         }
         return namespace
     }

@@ -93,7 +93,8 @@ struct StateBindingError: Error, LuaErrorConvertible, CustomStringConvertible {
     var description: String { message }
 
     func pushLuaError(_ call: LuaCall) {
-        call.pushErrorTable(fields: ["kind": .string("configuration"), "message": .string(message)],
-                            description: description)
+        call.pushErrorTable(
+            fields: ["kind": .string("configuration"), "message": .string(message)],
+            description: description)
     }
 }

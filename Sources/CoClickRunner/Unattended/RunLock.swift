@@ -29,23 +29,29 @@ enum RunLock {
 
     /// Takes the lock `name`, waiting at most `wait` (nil: not at all) and never past
     /// `deadline` (`--timeout`). Returns the descriptor that holds it.
-    static func acquire(_ name: String, wait: Duration?, deadline: ContinuousClock.Instant?,
-                        environment: [String: String]) -> Result<Int32, Failure> {
+    static func acquire(
+        _ name: String, wait: Duration?, deadline: ContinuousClock.Instant?,
+        environment: [String: String]
+    ) -> Result<Int32, Failure> {
         let path: String
         do {
             let folder = try directory(environment: environment)
             try FileAccess.makeDirectories(folder, mode: 0o700)
             path = folder + "/" + name + ".lock"
         } catch let error as FileAccess.Failure {
-            return .failure(Failure(message: "coclick: cannot create the lock folder for \"\(name)\": \(error.message)",
-                                    status: ExitStatus.configuration))
+            return .failure(
+                Failure(
+                    message: "coclick: cannot create the lock folder for \"\(name)\": \(error.message)",
+                    status: ExitStatus.configuration))
         } catch {
             return .failure(Failure(message: "coclick: cannot place the lock \"\(name)\": \(error)", status: ExitStatus.configuration))
         }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
         guard fd >= 0 else {
-            return .failure(Failure(message: "coclick: cannot open the lock file \(path): \(String(cString: strerror(errno)))",
-                                    status: ExitStatus.configuration))
+            return .failure(
+                Failure(
+                    message: "coclick: cannot open the lock file \(path): \(String(cString: strerror(errno)))",
+                    status: ExitStatus.configuration))
         }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
@@ -60,20 +66,26 @@ enum RunLock {
             if error == EINTR { continue }
             guard error == EWOULDBLOCK else {
                 close(fd)
-                return .failure(Failure(message: "coclick: cannot lock \(path): \(String(cString: strerror(error)))",
-                                        status: ExitStatus.configuration))
+                return .failure(
+                    Failure(
+                        message: "coclick: cannot lock \(path): \(String(cString: strerror(error)))",
+                        status: ExitStatus.configuration))
             }
             let now = ContinuousClock.now
             if let deadline, now >= deadline {
                 close(fd)
-                return .failure(Failure(message: "coclick: timed out (--timeout) waiting for the lock \"\(name)\"",
-                                        status: ExitStatus.timedOut))
+                return .failure(
+                    Failure(
+                        message: "coclick: timed out (--timeout) waiting for the lock \"\(name)\"",
+                        status: ExitStatus.timedOut))
             }
             guard let giveUp, now < giveUp else {
                 close(fd)
                 let waited = wait.map { " after waiting \(Self.seconds($0)) s" } ?? ""
-                return .failure(Failure(message: "coclick: another run holds the lock \"\(name)\" (\(path))\(waited)",
-                                        status: ExitStatus.locked))
+                return .failure(
+                    Failure(
+                        message: "coclick: another run holds the lock \"\(name)\" (\(path))\(waited)",
+                        status: ExitStatus.locked))
             }
             Thread.sleep(forTimeInterval: 0.05)
         }

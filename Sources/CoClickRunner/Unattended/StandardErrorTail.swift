@@ -21,7 +21,8 @@ final class StandardErrorTail: @unchecked Sendable {
         guard pipe(&ends) == 0 else { return nil }
         let copy = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)
         guard copy >= 0, fcntl(ends[0], F_SETFD, FD_CLOEXEC) == 0, dup2(ends[1], STDERR_FILENO) >= 0 else {
-            close(ends[0]); close(ends[1])
+            close(ends[0])
+            close(ends[1])
             if copy >= 0 { close(copy) }
             return nil
         }

@@ -22,9 +22,10 @@ package struct UnattendedOptions: Sendable, Equatable {
 
     /// Whether a lock NAME is a word of letters, digits, `-`, `_` and `.` (it names a file).
     package static func isValidLockName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 200 && name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-                || $0 == "-" || $0 == "_" || $0 == "."
-        }
+        !name.isEmpty && name.count <= 200
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || $0 == "-" || $0 == "_" || $0 == "."
+            }
     }
 }

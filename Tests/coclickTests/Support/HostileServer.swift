@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -179,8 +180,10 @@ final class HostileServer: @unchecked Sendable {
     // MARK: Replies
 
     /// A complete response with a correct Content-Length.
-    static func response(_ status: Int, _ body: Data, contentType: String = "application/json",
-                         headers: [String] = []) -> Reply {
+    static func response(
+        _ status: Int, _ body: Data, contentType: String = "application/json",
+        headers: [String] = []
+    ) -> Reply {
         var head = "HTTP/1.1 \(status) \(status == 200 ? "OK" : "Status")\r\nContent-Type: \(contentType)\r\n"
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n"
         for header in headers { head += header + "\r\n" }
@@ -189,8 +192,10 @@ final class HostileServer: @unchecked Sendable {
         return .raw(bytes)
     }
 
-    static func response(_ status: Int, _ body: String, contentType: String = "application/json",
-                         headers: [String] = []) -> Reply {
+    static func response(
+        _ status: Int, _ body: String, contentType: String = "application/json",
+        headers: [String] = []
+    ) -> Reply {
         response(status, Data(body.utf8), contentType: contentType, headers: headers)
     }
 

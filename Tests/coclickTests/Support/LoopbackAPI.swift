@@ -49,16 +49,18 @@ final class LoopbackAPI: Sendable {
         let handler: @Sendable (Hummingbird.Request, BasicRequestContext) async throws -> Response = { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
-            let received = Request(method: request.method.rawValue, path: request.uri.path,
-                                   authorization: request.headers[.authorization], body: Data(body.readableBytesView))
+            let received = Request(
+                method: request.method.rawValue, path: request.uri.path,
+                authorization: request.headers[.authorization], body: Data(body.readableBytesView))
             log.append(received)
             let reply = respond(received)
             var headers = HTTPFields()
             for (name, value) in reply.headers {
                 if let field = HTTPFields.Element.Name(name) { headers[field] = value }
             }
-            return Response(status: .init(code: reply.status), headers: headers,
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+            return Response(
+                status: .init(code: reply.status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
         }
         router.get("**", use: handler)
         router.post("**", use: handler)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,11 @@ final class RunningBinary: @unchecked Sendable {
                     let data = handle.availableData
                     if data.isEmpty { break }
                     lock.withLock {
-                        if isOutput { outputText += String(decoding: data, as: UTF8.self) } else { errorText += String(decoding: data, as: UTF8.self) }
+                        if isOutput {
+                            outputText += String(decoding: data, as: UTF8.self)
+                        } else {
+                            errorText += String(decoding: data, as: UTF8.self)
+                        }
                         lock.broadcast()
                     }
                 }

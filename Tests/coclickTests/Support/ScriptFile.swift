@@ -26,9 +26,10 @@ extension BinaryRun {
     ) async throws -> BinaryRun {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try BinaryRun.coclick(arguments, stdin: stdin, environment: environment, timeout: timeout)
-                })
+                continuation.resume(
+                    with: Result {
+                        try BinaryRun.coclick(arguments, stdin: stdin, environment: environment, timeout: timeout)
+                    })
             }
         }
     }

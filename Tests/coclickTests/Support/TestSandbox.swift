@@ -1,7 +1,8 @@
-import Testing
 import CoClickSandbox
 import CoClickSandboxTesting
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
