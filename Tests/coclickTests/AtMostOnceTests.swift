@@ -82,7 +82,9 @@ import Testing
         let before = server.stats.meetingsCreated
         server.setFaults(try FaultPlan(parsing: "hang=x1"))
 
-        let hung = try await BinaryRun.coclickOffPool(["--timeout", "3", "run", script], environment: environment)
+        // --timeout leaves room for the run to reach its POST on a loaded machine (start, state
+        // database, configuration): the hang, not the set-up, is what it must cut.
+        let hung = try await BinaryRun.coclickOffPool(["--timeout", "6", "run", script], environment: environment)
         #expect(hung.status == 124, "\(hung.summary)")
         #expect(server.stats.meetingsCreated - before == 1, "the sandbox created it; the reply never came")
 
@@ -108,7 +110,7 @@ import Testing
         #expect(
             try await BinaryRun.coclickOffPool(["eval", "return coclick.auth().company"], environment: Examples.environment(home, first)).status == 0)
         first.setFaults(try FaultPlan(parsing: "hang=x1"))
-        let hung = try await BinaryRun.coclickOffPool(["--timeout", "3", "run", script], environment: Examples.environment(home, first))
+        let hung = try await BinaryRun.coclickOffPool(["--timeout", "6", "run", script], environment: Examples.environment(home, first))
         #expect(hung.status == 124, "\(hung.summary)")
         await first.stop()
 
