@@ -254,10 +254,6 @@ public final class LuaState {
 
     // MARK: Interrupts
 
-    /// Asks the running chunk to stop with "interrupted!" (safe from any thread or signal
-    /// handler: it only sets a flag and a hook).
-    public func requestInterrupt() { clua_request_interrupt(L) }
-
     /// Makes SIGINT interrupt this state, as `lua` does: a subscription to the signal owner,
     /// which a later one (the REPL's line reader) shadows while it lasts. `false` ends it (a
     /// second `true` while on, or a `false` while off, changes nothing).
@@ -269,9 +265,6 @@ public final class LuaState {
             sigint = nil
         }
     }
-
-    /// Whether an interrupt is pending (a blocking binding should give up).
-    public var interruptRequested: Bool { clua_runtime_of(L).pointee.interrupt_requested != 0 }
 
     // MARK: Rendering
 
