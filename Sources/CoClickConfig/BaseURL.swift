@@ -2,7 +2,7 @@ import Glibc
 
 /// Checks and normalizes a base URL: an `http` or `https` URL with a host, without a
 /// trailing slash (the client appends `/authenticate`, `/meetings`, ...).
-enum BaseURL {
+package enum BaseURL {
     static func normalized(_ text: String, source: ValueSource) throws -> String {
         var url = Substring(text.trimmingWhitespace())
         while url.hasSuffix("/") { url = url.dropLast() }
@@ -22,7 +22,7 @@ enum BaseURL {
 
 extension BaseURL {
     /// The host of a plain `http://` URL (brackets of an IPv6 literal removed); nil for https.
-    static func plainHTTPHost(_ url: String) -> String? {
+    package static func plainHTTPHost(_ url: String) -> String? {
         guard url.lowercased().hasPrefix("http://") else { return nil }
         var authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
@@ -33,7 +33,7 @@ extension BaseURL {
     }
 
     /// `localhost`, 127.0.0.0/8 or `::1`: plain http never leaves the machine.
-    static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         if host.lowercased() == "localhost" { return true }
         var v4 = in_addr()
         if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }

@@ -47,6 +47,25 @@ import Testing
         #expect(!run.stdout.contains(server.secretKey) && !run.stderr.contains(server.secretKey))
     }
 
+    /// Plain http to a host other than loopback: refused by the configuration (exit 3) unless
+    /// --insecure-http allows it, and then a warning with every other check made. 0.0.0.0 is
+    /// not a loopback name, yet Linux connects it to this machine (the sandbox's 127.0.0.1).
+    @Test func plainHTTPAllowedByInsecureHTTPIsAWarning() async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let server = try await TestSandbox.start()
+        defer { Task { await server.stop() } }
+        try Self.writeConfig(home, server)
+        let url = server.baseURL.replacingOccurrences(of: "://127.0.0.1:", with: "://0.0.0.0:")
+        let refused = try await BinaryRun.coclickOffPool(["doctor", "--base-url", url], environment: home.environment())
+        #expect(refused.status == 3, "\(refused.summary)")
+        let allowed = try await BinaryRun.coclickOffPool(["doctor", "--base-url", url, "--insecure-http"], environment: home.environment())
+        #expect(allowed.status == 0, "\(allowed.summary)")
+        let line = Self.line(allowed, "base URL")
+        #expect(line?.hasPrefix("warn ") == true && line?.contains("--insecure-http") == true, "\(allowed.summary)")
+        #expect(Self.line(allowed, "auth")?.hasPrefix("ok   ") == true, "\(allowed.summary)")
+    }
+
     @Test func aKeyFileReadableByOthersIsAWarning() async throws {
         let home = try IsolatedHome()
         defer { home.remove() }

@@ -214,24 +214,23 @@ package enum Doctor {
     }
 
     static func baseURLLine(_ url: String, source: ValueSource) -> Line {
-        let lowered = url.lowercased()
-        if lowered.hasPrefix("https://") {
+        if url.lowercased().hasPrefix("https://") {
             return Line(level: .ok, topic: "base URL", text: "\(url) (https, from \(source))")
         }
-        if lowered.hasPrefix("http://"), let host = URL(string: url)?.host, isLoopback(host) {
-            return Line(level: .ok, topic: "base URL", text: "\(url) (plain http, allowed to a loopback host; from \(source))")
+        if let host = BaseURL.plainHTTPHost(url) {
+            if BaseURL.isLoopback(host) {
+                return Line(level: .ok, topic: "base URL", text: "\(url) (plain http, allowed to a loopback host; from \(source))")
+            }
+            // The configuration refuses this unless --insecure-http or allow_insecure_http
+            // allowed it, as it did to get here: a warning, and the checks go on.
+            return Line(
+                level: .warn, topic: "base URL",
+                text: "\(url) (from \(source)): plain http to \(host), allowed by --insecure-http or allow_insecure_http: "
+                    + "the key pair and tokens travel unencrypted")
         }
         return Line(
             level: .fail, topic: "base URL",
             text: "\(url) (from \(source)) is not https: the key pair and tokens would travel unencrypted",
             status: ExitStatus.configuration)
-    }
-
-    /// localhost, 127.0.0.0/8, ::1.
-    static func isLoopback(_ host: String) -> Bool {
-        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host == "localhost" || host == "::1" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
