@@ -32,7 +32,7 @@ package struct SecretKeyCommand: Sendable {
         func failure(_ what: String) -> ConfigurationError {
             ConfigurationError(.secretKeyCommandFailed, "secret_key_command in \(origin) \(what)")
         }
-        let outcome: ChildProcess.Outcome
+        var outcome: ChildProcess.Outcome
         do {
             outcome = try await ChildProcess.run(
                 executable: "/bin/sh", arguments: ["-c", command], environment: environment,
@@ -41,7 +41,10 @@ package struct SecretKeyCommand: Sendable {
         } catch {
             throw failure("could not start: \(String(cString: strerror(error.errno)))")
         }
+        // The output holds the key: `output` must be its only reference, or the zeroing below
+        // would clear a copy (copy on write) and leave the bytes themselves to be freed as they are.
         var output = outcome.output
+        outcome.output = []
         defer { for index in output.indices { output[index] = 0 } }
         switch outcome.ending {
         case .timedOut:
