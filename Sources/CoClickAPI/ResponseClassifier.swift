@@ -4,6 +4,8 @@ import Foundation
 enum ResponseClassifier {
     /// The error for a status outside 2xx, or for a 2xx whose body carries an `errors` object.
     static func error(status: Int, body: Data, contentType: String?, scrub: (String) -> String) -> CoClickError? {
+        // Every success passes here: a page or a meeting is parsed once, by its decoder, not twice.
+        if (200..<300).contains(status) && !mayCarryErrors(body) { return nil }
         let json = try? JSONValue.parse(body)
         let excerpt = excerpt(body, scrub: scrub)
         if let echoed = json?["errors"].flatMap(validationErrors), !echoed.isEmpty,
@@ -60,6 +62,24 @@ enum ResponseClassifier {
             message += " (an HTML page, not the API)"
         }
         return CoClickError(kind, status: status, message: message, bodyExcerpt: excerpt)
+    }
+
+    /// Whether a body may be an object with an `errors` field: it starts with `{` and holds the
+    /// bytes `"errors"` (a cheap test that no such body fails).
+    static func mayCarryErrors(_ body: Data) -> Bool {
+        body.withUnsafeBytes { raw in
+            guard let first = raw.firstIndex(where: { !(0x20 == $0 || 0x0A == $0 || 0x0D == $0 || 0x09 == $0) }),
+                raw[first] == UInt8(ascii: "{")
+            else { return false }
+            let needle: StaticString = "\"errors\""
+            let word = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+            var i = first
+            while i + word.count <= raw.count {
+                if raw[i] == word[0] && raw[(i + 1)..<(i + word.count)].elementsEqual(word.dropFirst()) { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// `{"user": ["User must exist"]}`; a single string stands for a list of one.
