@@ -13,61 +13,76 @@ public struct ISO8601Components: Sendable, Hashable {
     public var offset: Int?
 
     public init?(_ text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parts = text.withUTF8({ ISO8601Components(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = parts
+    }
+
+    /// The same from UTF-8 bytes (a date inside a response body, read where it lies).
+    init?(utf8 bytes: UnsafeRawBufferPointer) {
+        var c = Cursor(bytes: bytes)
+        guard let year = c.digits(4), c.take("-"), let month = c.digits(2), c.take("-"), let day = c.digits(2),
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month)
+        else { return nil }
+        (self.year, self.month, self.day) = (year, month, day)
+        guard !c.atEnd else { return }
+        guard c.take("T") || c.take("t") || c.take(" ") else { return nil }
+        guard let hour = c.digits(2), c.take(":"), let minute = c.digits(2), hour <= 23, minute <= 59 else { return nil }
+        (self.hour, self.minute, hasTime) = (hour, minute, true)
+        if c.take(":") {
+            guard let second = c.digits(2), second <= 60 else { return nil }
+            self.second = second
+            if c.take(".") || c.take(",") {
+                var scale = 0.1
+                var any = false
+                while let digit = c.digits(1) {
+                    fraction += Double(digit) * scale
+                    scale /= 10
+                    any = true
+                }
+                guard any else { return nil }
+            }
+        }
+        if c.take("Z") || c.take("z") {
+            offset = 0
+        } else if c.take("+") || c.take("-") {
+            let negative = bytes[c.i - 1] == UInt8(ascii: "-")
+            guard let oh = c.digits(2), oh <= 23 else { return nil }
+            var om = 0
+            if !c.atEnd {
+                _ = c.take(":")
+                guard let m = c.digits(2), m <= 59 else { return nil }
+                om = m
+            }
+            offset = (oh * 3600 + om * 60) * (negative ? -1 : 1)
+        }
+        guard c.atEnd else { return nil }
+    }
+
+    /// A position in the text (a struct, not closures over a variable: this runs per meeting).
+    private struct Cursor {
+        let bytes: UnsafeRawBufferPointer
         var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
+
+        var atEnd: Bool { i >= bytes.count }
+
+        mutating func digits(_ n: Int) -> Int? {
+            guard i + n <= bytes.count else { return nil }
             var v = 0
             for k in i..<(i + n) {
-                let c = b[k]
+                let c = bytes[k]
                 guard c >= 48 && c <= 57 else { return nil }
                 v = v * 10 + Int(c - 48)
             }
             i += n
             return v
         }
-        func take(_ c: Character) -> Bool {
-            guard i < b.count, let ascii = c.asciiValue, b[i] == ascii else { return false }
+
+        mutating func take(_ ascii: Unicode.Scalar) -> Bool {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ascii) else { return false }
             i += 1
             return true
         }
-        guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
-            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month)
-        else { return nil }
-        (self.year, self.month, self.day) = (year, month, day)
-        guard i < b.count else { return }
-        guard take("T") || take("t") || take(" ") else { return nil }
-        guard let hour = digits(2), take(":"), let minute = digits(2), hour <= 23, minute <= 59 else { return nil }
-        (self.hour, self.minute, hasTime) = (hour, minute, true)
-        if take(":") {
-            guard let second = digits(2), second <= 60 else { return nil }
-            self.second = second
-            if take(".") || take(",") {
-                var scale = 0.1
-                let start = i
-                while i < b.count, b[i] >= 48, b[i] <= 57 {
-                    fraction += Double(b[i] - 48) * scale
-                    scale /= 10
-                    i += 1
-                }
-                guard i > start else { return nil }
-            }
-        }
-        if take("Z") || take("z") {
-            offset = 0
-        } else if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
-            let negative = b[i] == UInt8(ascii: "-")
-            i += 1
-            guard let oh = digits(2), oh <= 23 else { return nil }
-            var om = 0
-            if i < b.count {
-                _ = take(":")
-                guard let m = digits(2), m <= 59 else { return nil }
-                om = m
-            }
-            offset = (oh * 3600 + om * 60) * (negative ? -1 : 1)
-        }
-        guard i == b.count else { return nil }
     }
 
     /// Seconds since the epoch, when the text names its offset (else it is local time, which
