@@ -9,6 +9,15 @@ extension CoClickClient {
 
     /// One page; `throttle` hears of 429/503 retries (the paging window backs off on them).
     func listMeetings(query: MeetingQuery?, page: Int, per: Int, throttle: ThrottleSignal?) async throws -> MeetingPage {
+        try await listMeetingsBody(query: query, page: page, per: per, throttle: throttle).typed()
+    }
+
+    /// One page as read (see `MeetingPageBody`): what the Lua side lists from.
+    package func listMeetingsBody(query: MeetingQuery?, page: Int, per: Int) async throws -> MeetingPageBody {
+        try await listMeetingsBody(query: query, page: page, per: per, throttle: nil)
+    }
+
+    func listMeetingsBody(query: MeetingQuery?, page: Int, per: Int, throttle: ThrottleSignal?) async throws -> MeetingPageBody {
         guard page >= 1 else { throw CoClickError(.badRequest, message: "page must be at least 1, got \(page)") }
         guard per >= 1 else { throw CoClickError(.badRequest, message: "per must be at least 1, got \(per)") }
         return try await get(
@@ -21,25 +30,30 @@ extension CoClickClient {
         }
     }
 
-    /// One page of meetings from a reply of `GET /meetings`.
-    private func meetingPage(_ exchange: HTTPExchange, page: Int, per: Int) throws -> MeetingPage {
-        let json = try json(exchange, what: "list meetings")
-        guard case .array(let elements) = json else {
+    /// One page of meetings from a reply of `GET /meetings`: parsed once, each meeting checked.
+    private func meetingPage(_ exchange: HTTPExchange, page: Int, per: Int) throws -> MeetingPageBody {
+        let document = try jsonDocument(exchange, what: "list meetings")
+        guard document.kind(JSONDocument.root) == .array else {
             throw CoClickError(
                 .decode, status: exchange.status,
-                message: "list meetings: expected a JSON array, got \(json.typeName)",
+                message: "list meetings: expected a JSON array, got \(document.typeName(JSONDocument.root))",
                 bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redaction.current.redact))
         }
-        var items: [MeetingSummary] = []
-        items.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() {
-            do {
-                items.append(try MeetingSummary(json: element))
-            } catch var error as CoClickError {
-                error.message = "list meetings: item \(index + 1): " + error.message
-                error.status = exchange.status
-                throw error
+        let items = document.elements(of: JSONDocument.root)
+        let fingerprint = try document.withReader { page in
+            var fingerprint: [UInt8] = []
+            for (index, item) in items.enumerated() {
+                do {
+                    let id = page.bytes(try MeetingSummary.check(page, object: item))
+                    withUnsafeBytes(of: UInt32(truncatingIfNeeded: id.count)) { fingerprint.append(contentsOf: $0) }
+                    fingerprint.append(contentsOf: id)
+                } catch var error as CoClickError {
+                    error.message = "list meetings: item \(index + 1): " + error.message
+                    error.status = exchange.status
+                    throw error
+                }
             }
+            return fingerprint
         }
         statistics?.update {
             $0.pages += 1
@@ -50,7 +64,8 @@ extension CoClickClient {
         // full page of that size is not the last one, though shorter than what was asked.
         let served = exchange.headers.first(name: "x-per").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let effectivePer = served.map { (1...per).contains($0) ? $0 : per } ?? per
-        return MeetingPage(items: items, page: page, per: effectivePer, announcedTotal: total)
+        return MeetingPageBody(
+            document: document, items: items, fingerprint: fingerprint, page: page, per: effectivePer, announcedTotal: total)
     }
 
     /// Every meeting on every page, up to `concurrency` pages read ahead while the caller works

@@ -133,8 +133,13 @@ public final class CoClickClient: Sendable {
 
     /// The body of a 2xx exchange as JSON; an HTML page or broken JSON is a `decode` error.
     func json(_ exchange: HTTPExchange, what: String) throws -> JSONValue {
+        try jsonDocument(exchange, what: what).value(at: JSONDocument.root)
+    }
+
+    /// The same, parsed but not built (see `JSONDocument`).
+    func jsonDocument(_ exchange: HTTPExchange, what: String) throws -> JSONDocument {
         do {
-            return try JSONParser.parse(exchange.body)
+            return try JSONDocument.parse(exchange.body)
         } catch {
             var failure = ResponseClassifier.notJSON(
                 status: exchange.status, body: exchange.body,

@@ -18,7 +18,15 @@ struct FieldReader {
     }
 
     private func wrongType(_ key: String, expected: String, got value: JSONValue) -> CoClickError {
-        CoClickError(.decode, message: "\(context): field \(key) should be \(expected), got \(value.typeName)")
+        Self.wrongType(context: context, key: key, expected: expected, got: value.typeName)
+    }
+
+    static func wrongType(context: String, key: String, expected: String, got typeName: String) -> CoClickError {
+        CoClickError(.decode, message: "\(context): field \(key) should be \(expected), got \(typeName)")
+    }
+
+    static func notADate(context: String, key: String, text: String) -> CoClickError {
+        CoClickError(.decode, message: "\(context): field \(key) is not an ISO 8601 date: \(text.prefix(40))")
     }
 
     func string(_ key: String) throws -> String? {
@@ -38,9 +46,7 @@ struct FieldReader {
 
     func date(_ key: String) throws -> APIDate? {
         guard let text = try string(key) else { return nil }
-        guard let date = APIDate(text) else {
-            throw CoClickError(.decode, message: "\(context): field \(key) is not an ISO 8601 date: \(text.prefix(40))")
-        }
+        guard let date = APIDate(text) else { throw Self.notADate(context: context, key: key, text: text) }
         return date
     }
 

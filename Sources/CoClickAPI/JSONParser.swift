@@ -1,6 +1,6 @@
 import Foundation
 
-/// JSON text to `JSONValue` in one pass over the bytes, linear in size and in depth: the path of
+/// JSON text to a `JSONDocument` (and so to `JSONValue`) in one pass over the bytes, linear in size and in depth: the path of
 /// every body the client reads. (Foundation's `JSONDecoder` into `JSONValue` tried each type in
 /// turn, throwing per value, and was roughly cubic in nesting depth: a 28 KB body of ten 480-deep
 /// objects took a minute.)
@@ -23,20 +23,31 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
-    private var scratch: [UInt8] = []
+    private var document: JSONDocument
 
     /// Throws a `Failure`.
     static func parse(_ data: Data) throws -> JSONValue {
-        try data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw)
-            let value = try parser.value()
+        try document(data).value(at: JSONDocument.root)
+    }
+
+    /// The whole text as a `JSONDocument`; throws a `Failure`.
+    static func document(_ data: Data) throws -> JSONDocument {
+        // Node offsets are 32-bit; bodies are capped far below (32 MiB).
+        guard data.count < Int(UInt32.max) else { throw Failure(what: "text too large", offset: 0) }
+        return try data.withUnsafeBytes { raw in
+            var parser = JSONParser(bytes: raw, document: JSONDocument(bytes: data))
+            parser.document.nodes.reserveCapacity(raw.count / 16)
+            try parser.value()
             parser.skipWhitespace()
             if parser.i != raw.count { throw parser.failure("trailing characters after the value") }
-            return value
+            return parser.document
         }
     }
 
-    private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    private init(bytes: UnsafeRawBufferPointer, document: JSONDocument) {
+        self.bytes = bytes
+        self.document = document
+    }
 
     private func failure(_ what: String, at offset: Int? = nil) -> Failure {
         Failure(what: what, offset: offset ?? i)
@@ -51,53 +62,67 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws -> JSONValue {
+    private mutating func append(_ kind: JSONDocument.Kind, payload: Int64 = 0) {
+        document.nodes.append(JSONDocument.Node(payload: payload, kind: kind))
+    }
+
+    private mutating func value() throws {
         skipWhitespace()
         guard i < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[i] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "{"): try object()
+        case UInt8(ascii: "["): try array()
         case UInt8(ascii: "\""):
             i += 1
-            return .string(try string())
+            try string()
         case UInt8(ascii: "t"):
             try literal("true")
-            return .bool(true)
+            append(.true)
         case UInt8(ascii: "f"):
             try literal("false")
-            return .bool(false)
+            append(.false)
         case UInt8(ascii: "n"):
             try literal("null")
-            return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+            append(.null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
         default: throw failure("unexpected character")
         }
     }
 
-    private mutating func enter() throws {
+    /// Opens a container: its node, completed by `close` once its elements are in.
+    private mutating func open(_ kind: JSONDocument.Kind) throws -> Int {
         depth += 1
         if depth > Self.maxDepth { throw failure("nesting deeper than \(Self.maxDepth)") }
         i += 1
+        append(kind)
+        return document.nodes.count - 1
     }
 
-    private mutating func object() throws -> JSONValue {
-        try enter()
-        var fields: [String: JSONValue] = [:]
+    private mutating func close(_ index: Int, count: Int) {
+        depth -= 1
+        document.nodes[index].length = UInt32(truncatingIfNeeded: count)
+        document.nodes[index].payload = Int64(document.nodes.count)
+    }
+
+    private mutating func object() throws {
+        let node = try open(.object)
+        var count = 0
         skipWhitespace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
             i += 1
-            depth -= 1
-            return .object(fields)
+            close(node, count: 0)
+            return
         }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
             i += 1
-            let key = try string()
+            try string()
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             i += 1
-            fields[key] = try value()
+            try value()
+            count += 1
             skipWhitespace()
             guard i < bytes.count else { throw failure("unterminated object") }
             let c = bytes[i]
@@ -105,21 +130,21 @@ struct JSONParser {
             if c == UInt8(ascii: "}") { break }
             if c != UInt8(ascii: ",") { throw failure("expected ',' or '}'", at: i - 1) }
         }
-        depth -= 1
-        return .object(fields)
+        close(node, count: count)
     }
 
-    private mutating func array() throws -> JSONValue {
-        try enter()
-        var items: [JSONValue] = []
+    private mutating func array() throws {
+        let node = try open(.array)
+        var count = 0
         skipWhitespace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "]") {
             i += 1
-            depth -= 1
-            return .array(items)
+            close(node, count: 0)
+            return
         }
         while true {
-            items.append(try value())
+            try value()
+            count += 1
             skipWhitespace()
             guard i < bytes.count else { throw failure("unterminated array") }
             let c = bytes[i]
@@ -127,8 +152,7 @@ struct JSONParser {
             if c == UInt8(ascii: "]") { break }
             if c != UInt8(ascii: ",") { throw failure("expected ',' or ']'", at: i - 1) }
         }
-        depth -= 1
-        return .array(items)
+        close(node, count: count)
     }
 
     private mutating func literal(_ word: StaticString) throws {
@@ -138,23 +162,27 @@ struct JSONParser {
         i += expected.count
     }
 
-    /// `i` just after the opening quote; leaves it after the closing one.
-    private mutating func string() throws -> String {
+    /// `i` just after the opening quote; leaves it after the closing one, the string's node added.
+    private mutating func string() throws {
         let start = i
+        var high: UInt8 = 0
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+            high |= c
             i += 1
         }
         guard i < bytes.count else { throw failure("unterminated string") }
         if bytes[i] == UInt8(ascii: "\"") {
-            let text = try validated(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), errorAt: { start + $0 })
+            if high >= 0x80 { try validate(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), errorAt: { start + $0 }) }
+            document.nodes.append(
+                JSONDocument.Node(offset: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: i - start), kind: .string))
             i += 1
-            return text
+            return
         }
-        // Escapes: unescape into the scratch buffer, then validate the whole.
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: bytes[start..<i])
+        // Escapes: unescaped into the side buffer, then the whole validated.
+        let from = document.unescaped.count
+        document.unescaped.append(contentsOf: bytes[start..<i])
         while true {
             guard i < bytes.count else { throw failure("unterminated string") }
             let c = bytes[i]
@@ -164,7 +192,7 @@ struct JSONParser {
             }
             if c < 0x20 { throw failure("control character in string") }
             if c != UInt8(ascii: "\\") {
-                scratch.append(c)
+                document.unescaped.append(c)
                 i += 1
                 continue
             }
@@ -172,20 +200,26 @@ struct JSONParser {
             let e = bytes[i + 1]
             i += 2
             switch e {
-            case UInt8(ascii: "\""): scratch.append(0x22)
-            case UInt8(ascii: "\\"): scratch.append(0x5C)
-            case UInt8(ascii: "/"): scratch.append(0x2F)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "\""): document.unescaped.append(0x22)
+            case UInt8(ascii: "\\"): document.unescaped.append(0x5C)
+            case UInt8(ascii: "/"): document.unescaped.append(0x2F)
+            case UInt8(ascii: "b"): document.unescaped.append(0x08)
+            case UInt8(ascii: "f"): document.unescaped.append(0x0C)
+            case UInt8(ascii: "n"): document.unescaped.append(0x0A)
+            case UInt8(ascii: "r"): document.unescaped.append(0x0D)
+            case UInt8(ascii: "t"): document.unescaped.append(0x09)
             case UInt8(ascii: "u"): try unicodeEscape()
             default: throw failure("invalid escape in string", at: i - 2)
             }
         }
         // An offset in the unescaped text is not one in the body: name the string's start then.
-        return try scratch.withUnsafeBytes { buffer in try validated(buffer, errorAt: { _ in start }) }
+        try document.unescaped.withUnsafeBytes { buffer in
+            try validate(UnsafeRawBufferPointer(rebasing: buffer[from...]), errorAt: { _ in start })
+        }
+        document.nodes.append(
+            JSONDocument.Node(
+                offset: UInt32(truncatingIfNeeded: from), length: UInt32(truncatingIfNeeded: document.unescaped.count - from),
+                kind: .string, escaped: true))
     }
 
     /// `i` after `\u`: appends the code point (a surrogate pair as one) as UTF-8.
@@ -203,7 +237,7 @@ struct JSONParser {
             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
         }
         guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid unicode escape", at: escape) }
-        UTF8.encode(unicode) { scratch.append($0) }
+        UTF8.encode(unicode) { document.unescaped.append($0) }
     }
 
     private mutating func hex4() throws -> UInt32 {
@@ -224,16 +258,10 @@ struct JSONParser {
         return v
     }
 
-    /// The bytes as a String, refusing invalid UTF-8; `errorAt` maps the offset of the first bad
-    /// byte in `buffer` to the offset named in the error.
-    private func validated(_ buffer: UnsafeRawBufferPointer, errorAt: (Int) -> Int) throws -> String {
-        var ascii = true
-        for b in buffer where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return String(decoding: buffer, as: UTF8.self) }
-        if let text = String(validating: buffer, as: UTF8.self) { return text }
+    /// Refuses invalid UTF-8 (overlong forms, surrogates, truncated sequences); `errorAt` maps
+    /// the offset of the first bad byte in `buffer` to the offset named in the error.
+    private func validate(_ buffer: UnsafeRawBufferPointer, errorAt: (Int) -> Int) throws {
+        if String(validating: buffer, as: UTF8.self) != nil { return }
         var parser = Unicode.UTF8.ForwardParser()  // only on the error path: find the bad byte
         var iterator = buffer.makeIterator()
         var offset = 0
@@ -241,7 +269,7 @@ struct JSONParser {
         throw failure("invalid UTF-8 in a string", at: errorAt(offset))
     }
 
-    private mutating func number() throws -> JSONValue {
+    private mutating func number() throws {
         let start = i
         var negative = false
         if bytes[i] == UInt8(ascii: "-") {
@@ -280,11 +308,12 @@ struct JSONParser {
         if integral {
             let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
             guard !overflow, magnitude <= limit else { throw failure("integer out of range (beyond 64 bits)", at: start) }
-            return .integer(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
+            append(.integer, payload: negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
+            return
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         guard let d = Double(text), d.isFinite else { throw failure("number out of range", at: start) }
-        return .number(d)
+        append(.number, payload: Int64(bitPattern: d.bitPattern))
     }
 
     @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }

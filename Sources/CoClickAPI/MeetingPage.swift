@@ -19,3 +19,41 @@ public struct MeetingPage: Sendable, Hashable {
         self.next = (!items.isEmpty && items.count >= per) ? page + 1 : nil
     }
 }
+
+/// One page of `GET /meetings` as read: the parsed body and the nodes of its meetings, each
+/// checked as a `MeetingSummary` is, nothing built yet. The Lua side pushes the meetings from
+/// it; `MeetingPage` (the typed page) is built from it.
+package struct MeetingPageBody: Sendable {
+    package let document: JSONDocument
+    /// The node of each meeting, in order.
+    package var items: [Int]
+    /// The page's ids in order, each as its length then its bytes (a page repeating the one
+    /// before is an error).
+    var fingerprint: [UInt8]
+    package var page: Int
+    package var per: Int
+    package var announcedTotal: Int?
+    /// Cut at a `limit`: nothing comes after it.
+    var isCut = false
+
+    package var count: Int { items.count }
+    /// The next page number, nil on the last page (shorter than `per`, or empty).
+    package var next: Int? { (!isCut && !items.isEmpty && items.count >= per) ? page + 1 : nil }
+
+    /// The first `keep` meetings (the page that reaches a `limit`).
+    func prefix(_ keep: Int) -> MeetingPageBody {
+        var page = self
+        page.items = Array(items.prefix(keep))
+        page.isCut = true
+        return page
+    }
+
+    /// The typed page.
+    func typed() throws -> MeetingPage {
+        var result = MeetingPage(
+            items: try items.map { try MeetingSummary(document, object: $0) }, page: page, per: per,
+            announcedTotal: announcedTotal)
+        if isCut { result.next = nil }
+        return result
+    }
+}

@@ -13,24 +13,24 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
     }
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        private let pages: PageWindow<MeetingPage>
+        private let pages: PageWindow<MeetingPageBody>
 
         init(sequence s: MeetingPageSequence) {
             pages = PageWindow(
                 per: s.per, limit: s.limit, bound: s.concurrency,
                 fetch: { page, throttle in
-                    let result = try await s.client.listMeetings(query: s.query, page: page, per: s.per, throttle: throttle)
-                    return FetchedPage(page: result, items: result.count, per: result.per, ids: result.items.map(\.id))
+                    let result = try await s.client.listMeetingsBody(query: s.query, page: page, per: s.per, throttle: throttle)
+                    return FetchedPage(page: result, items: result.count, per: result.per, ids: result.fingerprint)
                 },
-                trim: { page, keep in
-                    var page = page
-                    page.items = Array(page.items.prefix(keep))
-                    page.next = nil
-                    return page
-                })
+                trim: { page, keep in page.prefix(keep) })
         }
 
         public func next() async throws -> MeetingPage? {
+            try await pages.next()?.typed()
+        }
+
+        /// The next page as read, nothing built (what the Lua side lists from).
+        package func nextBody() async throws -> MeetingPageBody? {
             try await pages.next()
         }
 

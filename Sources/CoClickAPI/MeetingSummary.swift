@@ -8,14 +8,64 @@ public struct MeetingSummary: Sendable, Hashable {
     public var fields: [String: JSONValue]
 
     public init(json: JSONValue) throws {
-        let reader = try FieldReader(json, context: "meeting summary")
-        guard let id = try reader.string("id") ?? reader.string("token"), !id.isEmpty else {
-            throw CoClickError(.decode, message: "meeting summary: missing field id")
-        }
+        let reader = try FieldReader(json, context: Self.context)
+        guard let id = try reader.string("id") ?? reader.string("token"), !id.isEmpty else { throw Self.missingID }
         self.id = id
         self.user = try reader.string("user")
         self.status = try reader.status("status")
         self.startsAt = try reader.date("starts_at")
         self.fields = reader.fields
+    }
+}
+
+extension MeetingSummary {
+    static let context = "meeting summary"
+    static let missingID = CoClickError(.decode, message: "meeting summary: missing field id")
+
+    /// The summary at node `object` of a parsed page.
+    init(_ document: JSONDocument, object: Int) throws {
+        try self.init(json: document.value(at: object))
+    }
+
+    /// Checks, on a parsed page, what `init(json:)` checks, building nothing (the Lua side pushes
+    /// the meeting straight from the body). Returns the node of the id (`id`, else `token`).
+    static func check(_ page: JSONDocument.Reader, object: Int) throws -> Int {
+        let kind = page.nodes[object].kind
+        guard kind == .object else {
+            throw CoClickError(.decode, message: "\(context): expected a JSON object, got \(JSONDocument.typeName(kind))")
+        }
+        // One pass over the fields; a repeated key's last value counts, as in `init(json:)`.
+        var id: Int?, token: Int?, user: Int?, status: Int?, startsAt: Int?
+        var i = object + 1
+        while i < Int(page.nodes[object].payload) {
+            let value = i + 1
+            switch page.nodes[i].length {
+            case 2 where page.equals(i, "id"): id = value
+            case 4 where page.equals(i, "user"): user = value
+            case 5 where page.equals(i, "token"): token = value
+            case 6 where page.equals(i, "status"): status = value
+            case 9 where page.equals(i, "starts_at"): startsAt = value
+            default: break
+            }
+            i = page.end(value)
+        }
+        func string(_ node: Int?, _ key: String) throws -> Int? {
+            guard let node, page.nodes[node].kind != .null else { return nil }
+            let kind = page.nodes[node].kind
+            guard kind == .string else {
+                throw FieldReader.wrongType(context: context, key: key, expected: "a string", got: JSONDocument.typeName(kind))
+            }
+            return node
+        }
+        guard let found = try string(id, "id") ?? string(token, "token"), page.nodes[found].length > 0 else { throw missingID }
+        _ = try string(user, "user")
+        _ = try string(status, "status")
+        if let date = try string(startsAt, "starts_at") {
+            let bytes = page.bytes(date)
+            guard let parts = ISO8601Components(utf8: bytes), parts.hasTime, parts.offset != nil else {
+                throw FieldReader.notADate(context: context, key: "starts_at", text: String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        return found
     }
 }

@@ -7,8 +7,9 @@ struct FetchedPage<Page: Sendable>: Sendable {
     var items: Int
     /// The page size the server served: a page of this many items may have a successor.
     var per: Int
-    /// The page's ids as the server listed them (before any trim to `limit`).
-    var ids: [String] = []
+    /// The page's ids as the server listed them (before any trim to `limit`), in any form that
+    /// is equal exactly when the ids are.
+    var ids: [UInt8] = []
 }
 
 /// Pages fetched in a window, delivered in order. `X-Page` lets pages be asked in any order,
@@ -42,7 +43,7 @@ final class PageWindow<Page: Sendable> {
     private var delivered = 0
     private var finished: Bool
     /// The last page handed out: its number and ids.
-    private var previous: (number: Int, ids: [String])?
+    private var previous: (number: Int, ids: [UInt8])?
 
     init(per: Int, limit: Int?, bound: Int, fetch: @escaping Fetch, trim: @escaping Trim) {
         self.fetch = fetch

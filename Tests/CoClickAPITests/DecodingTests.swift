@@ -90,6 +90,29 @@ struct DecodingTests {
         #expect(meeting.id == "y" && meeting.duration == nil)
     }
 
+    /// A listing checks each meeting on the parsed page (`MeetingSummary.check`, nothing built):
+    /// it must accept and refuse exactly what `init(json:)` does, with the same message.
+    @Test func thePageCheckAgreesWithTheTypedSummary() throws {
+        let cases = [
+            #"{"id":"x","user":"u","status":"closed","starts_at":"2021-10-27T17:10:36.000+02:00","extra":[1]}"#,
+            #"{"token":"t","id":null,"user":null,"status":null,"starts_at":null}"#, #"{"id":"x","id":null,"token":"t"}"#,
+            #"{"id":"x","user":3}"#, #"{"id":"x","status":true}"#, #"{"id":"x","starts_at":"2021-10-27"}"#,
+            #"{"id":"x","starts_at":"2021-10-27T17:10:36"}"#, #"{"id":"x","starts_at":"2021-02-30T17:10:36Z"}"#,
+            #"{"id":"x","starts_at":1635347436}"#, #"{"id":""}"#, #"{"id":null}"#, #"{"user":"u"}"#, #"{"id":7}"#,
+            #"{"token":["t"]}"#, #"[1]"#, #""x""#, #"{"id":"x","token":5}"#,
+        ]
+        for text in cases {
+            let document = try JSONDocument.parse(Data(text.utf8))
+            var typed: String?
+            do { _ = try MeetingSummary(json: document.value(at: JSONDocument.root)) } catch let error as CoClickError { typed = error.message }
+            var checked: String?
+            do {
+                _ = try document.withReader { try MeetingSummary.check($0, object: JSONDocument.root) }
+            } catch let error as CoClickError { checked = error.message }
+            #expect(checked == typed, "\(text)")
+        }
+    }
+
     @Test func missingIdIsADecodeError() throws {
         let error = #expect(throws: CoClickError.self) {
             try MeetingSummary(json: JSONValue.parse(#"{"user":"a@b.c"}"#))

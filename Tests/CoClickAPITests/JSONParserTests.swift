@@ -47,6 +47,21 @@ struct JSONParserTests {
         #expect(try parse("  \"\\u0000x\"\n") == .string("\u{0}x"))
     }
 
+    /// The document (the parse without a tree) holds what the tree holds: `value(at:)` of every
+    /// element is the element, strings escaped or not, containers skipped whole.
+    @Test func documentNodesMatchTheTree() throws {
+        let text = #"[{"a": [1, {"b": "x\ny"}], "c": "é"}, [], {}, "\u00e9", -2.5, 3, null, true, false, [[[]]]]"#
+        let document = try JSONDocument.parse(Data(text.utf8))
+        guard case .array(let values) = try parse(text) else {
+            Issue.record("not an array")
+            return
+        }
+        let items = document.elements(of: JSONDocument.root)
+        #expect(items.count == values.count)
+        for (item, value) in zip(items, values) { #expect(document.value(at: item) == value) }
+        #expect(document.typeName(items[0]) == "object" && document.typeName(items[4]) == "number")
+    }
+
     @Test func refusesInvalidTextNamingTheByte() {
         let cases: [([UInt8], String)] = [
             (Array(#"{"a": 1,}"#.utf8), "expected a string key at byte 9"),

@@ -1,4 +1,5 @@
 import CoClickAPI
+import Foundation
 import Testing
 
 @testable import CoClickLua
@@ -34,6 +35,49 @@ import Testing
         let state = try LuaState()
         setGlobal(state, "m", meeting, nulls: .absent)
         #expect(try eval("return m.custom_data == nil, m.tags[1] == json.null, #m.tags", state) == [.bool(true), .bool(true), .integer(2)])
+    }
+
+    /// A page's meetings go from the body to Lua without a `JSONValue` (`push(meetingIn:at:)`):
+    /// the tables must be those the `JSONValue` path makes (nulls left out, `id` from `token`).
+    @Test func meetingsFromAParsedPageMatchTheValuePath() throws {
+        let deep = String(repeating: "[", count: 230) + String(repeating: "]", count: 230)
+        let text = #"""
+            [{"id": "a1", "user": "u@x", "status": null, "custom_data": {"k": [1, null, 2.5, "\u00e9\n"], "z": null}, "n": -7},
+             {"token": "t2", "id": null, "starts_at": "2026-01-02T03:04:05Z", "cobrowsing_cookies_data": []},
+             {"id": "dup", "x": 1, "x": null, "y": null, "y": true, "deep": \#(deep)},
+             {"token": "t4", "e": {}, "s": "caf\u00e9 \"q\""}]
+            """#
+        let document = try JSONDocument.parse(Data(text.utf8))
+        let items = document.elements(of: JSONDocument.root)
+        #expect(items.count == 4)
+        let state = try LuaState()
+        for item in items {
+            state.pushTable(path: nil)
+            state.stack.push(meetingIn: document, at: item)
+            state.stack.setField(-2, "direct")
+            state.stack.push(meeting: MeetingRecord(try MeetingSummary(json: document.value(at: item))))
+            state.stack.setField(-2, "built")
+            state.stack.pop()
+            // Compared in Lua: the deep value is cut to json.null at the same depth on both paths,
+            // arrays keep their mark, integers and floats stay apart.
+            let same = try eval(
+                """
+                local function same(x, y)
+                  if type(x) ~= type(y) or math.type(x) ~= math.type(y) then return false end
+                  if type(x) ~= 'table' then return x == y end
+                  if getmetatable(x) ~= getmetatable(y) then return false end
+                  for k, v in pairs(x) do if not same(v, y[k]) then return false end end
+                  for k in pairs(y) do if x[k] == nil then return false end end
+                  return true
+                end
+                return same(direct, built), direct.id
+                """, state)
+            #expect(same.first == .bool(true))
+        }
+        #expect(
+            try eval("return direct.id, direct.token, direct.s, direct.e ~= nil", state) == [
+                .string("t4"), .string("t4"), .string("café \"q\""), .bool(true),
+            ])
     }
 
     @Test func emptyTablesAreObjectsUnlessMarked() throws {

@@ -35,9 +35,14 @@ struct MeetingBindings {
         }
         let client = try clients.get()
         let result = try call.blockingAwait { [query, page, per] in
-            try await client.listMeetings(query: query, page: page, per: per)
+            try await client.listMeetingsBody(query: query, page: page, per: per)
         }
-        call.push(meetings: result.items.map(MeetingRecord.init))
+        call.newTable(arrayCount: Int32(clamping: result.count))
+        call.markArray()
+        for (i, item) in result.items.enumerated() {
+            call.push(meetingIn: result.document, at: item)
+            call.setIndex(-2, Int64(i + 1))
+        }
         call.newTable(fieldCount: 4)
         call.push(result.page)
         call.setField(-2, "page")
@@ -74,11 +79,7 @@ struct MeetingBindings {
     func each(_ call: LuaCall) throws -> LuaResult {
         let stream = try stream(call)
         call.push(function: { call in
-            guard let meeting = try stream.next(call) else {
-                call.pushNil()
-                return .values(1)
-            }
-            call.push(meeting: meeting)
+            if try !stream.pushNext(call) { call.pushNil() }
             return .values(1)
         })
         call.pushNil()
@@ -105,9 +106,8 @@ struct MeetingBindings {
         call.newTable()
         call.markArray()
         var n: Int64 = 0
-        while !call.isOverMemoryLimit, let meeting = try stream.next(call) {
+        while !call.isOverMemoryLimit, try stream.pushNext(call) {
             n += 1
-            call.push(meeting: meeting)
             call.setIndex(-2, n)
         }
         return .values(1)

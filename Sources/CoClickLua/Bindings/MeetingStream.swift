@@ -14,8 +14,21 @@ final class MeetingStream: @unchecked Sendable {
         case finished
     }
 
+    /// What the last wait brought: a page as read, or full meetings.
+    private enum Batch {
+        case page(MeetingPageBody)
+        case records([MeetingRecord])
+
+        var count: Int {
+            switch self {
+            case .page(let page): page.count
+            case .records(let records): records.count
+            }
+        }
+    }
+
     private var source: Source
-    private var buffer: [MeetingRecord] = []
+    private var batch = Batch.records([])
     private var index = 0
     private(set) var abandoned = false
 
@@ -31,53 +44,54 @@ final class MeetingStream: @unchecked Sendable {
         }
     }
 
-    /// The next meeting, waiting for the network only when the current page is used up.
-    func next(_ call: LuaCall) throws -> MeetingRecord? {
+    /// Pushes the next meeting and returns true, or pushes nothing and returns false at the end;
+    /// waits for the network only when the current page is used up.
+    func pushNext(_ call: LuaCall) throws -> Bool {
         if abandoned { throw LuaScriptError("this meetings iterator was interrupted; start a new one") }
-        if index < buffer.count {
-            defer { index += 1 }
-            return buffer[index]
+        if index >= batch.count {
+            if case .finished = source { return false }
+            do {
+                batch = try call.blockingAwait { try await self.nextBatch() }
+            } catch let error as LuaInterrupted {
+                abandoned = true
+                throw error
+            } catch {
+                close()  // an API error ends the loop; calling again yields nothing
+                throw error
+            }
+            index = 0
+            guard batch.count > 0 else { return false }
         }
-        if case .finished = source { return nil }
-        let batch: [MeetingRecord]
-        do {
-            batch = try call.blockingAwait { try await self.nextBatch() }
-        } catch let error as LuaInterrupted {
-            abandoned = true
-            throw error
-        } catch {
-            close()  // an API error ends the loop; calling again yields nothing
-            throw error
+        switch batch {
+        case .page(let page): call.push(meetingIn: page.document, at: page.items[index])
+        case .records(let records): call.push(meeting: records[index])
         }
-        buffer = batch
-        index = 0
-        guard !buffer.isEmpty else { return nil }
-        index = 1
-        return buffer[0]
+        index += 1
+        return true
     }
 
     /// Stops the loop: the iterator goes, cancelling the requests in flight.
     func close() {
         guard !abandoned else { return }
         source = .finished
-        buffer = []
+        batch = .records([])
         index = 0
     }
 
     /// The next page of summaries, or the next full meeting; empty at the end.
-    private func nextBatch() async throws -> [MeetingRecord] {
+    private func nextBatch() async throws -> Batch {
         switch source {
         case .summaries(let pages):
             // Pages may be empty only at the end, but a server may still send one: skip it.
-            while let page = try await pages.next() {
-                if !page.items.isEmpty { return page.items.map(MeetingRecord.init) }
+            while let page = try await pages.nextBody() {
+                if page.count > 0 { return .page(page) }
             }
         case .full(let meetings):
-            if let meeting = try await meetings.next() { return [MeetingRecord(meeting)] }
+            if let meeting = try await meetings.next() { return .records([MeetingRecord(meeting)]) }
         case .finished:
-            return []
+            return .records([])
         }
         source = .finished
-        return []
+        return .records([])
     }
 }
