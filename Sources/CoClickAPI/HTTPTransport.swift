@@ -16,6 +16,55 @@ struct HTTPExchange: Sendable {
     var contentType: String? { headers.first(name: "content-type") }
 }
 
+/// Collects a reply on its connection's event loop as AHC hands it over (AHC calls a delegate
+/// there only): the waiting task is resumed once, with the whole exchange, where the async
+/// body stream resumed it for every chunk; the size limit is applied as bytes arrive.
+final class BodyCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = HTTPExchange
+    /// Thrown to stop reading at the limit of a body that may be cut (`truncate`).
+    struct Cut: Error {}
+
+    private let limit: Int
+    private let truncate: Bool
+    private var head: HTTPResponseHead?
+    private var body = Data()
+
+    init(limit: Int, truncate: Bool) {
+        self.limit = limit
+        self.truncate = truncate
+    }
+
+    /// What arrived before a `Cut`: read only after the request ended.
+    var cutExchange: HTTPExchange {
+        HTTPExchange(status: Int(head?.status.code ?? 0), headers: head?.headers ?? [:], body: body, truncated: true)
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<HTTPExchange>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        self.head = head
+        // A body announced over the limit is refused before it is read.
+        if !truncate, let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
+            return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit))
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<HTTPExchange>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
+        let room = limit - body.count
+        guard part.readableBytes <= room else {
+            guard truncate else { return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit)) }
+            body.append(contentsOf: part.readableBytesView.prefix(room))
+            return task.eventLoop.makeFailedFuture(Cut())
+        }
+        body.append(contentsOf: part.readableBytesView)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<HTTPExchange>) throws -> HTTPExchange {
+        guard let head else { throw HTTPClientError.remoteConnectionClosed }
+        return HTTPExchange(status: Int(head.status.code), headers: head.headers, body: body)
+    }
+}
+
 /// One request as the transport sends it.
 struct HTTPRequestSpec: Sendable {
     var method: HTTPMethod
@@ -126,61 +175,36 @@ final class HTTPTransport: Sendable {
                 duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))
     }
 
-    /// One attempt, bounded by the request timeout from the first byte sent to the last read.
+    /// One attempt, bounded by the request timeout from the first byte sent to the last read:
+    /// AHC's deadline covers a delegate's request until its body's end (its async API's deadline
+    /// ends at the head, which needed a racing timer task per request).
     private func attemptOnce(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
-        let timeout = requestTimeout
+        let collector = BodyCollector(limit: spec.bodyLimit, truncate: spec.truncate)
         do {
-            return try await withThrowingTaskGroup(of: HTTPExchange?.self) { group in
-                group.addTask { try await self.exchange(spec) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let exchange = first else {
-                    throw AttemptFailure(
-                        CoClickError(.timeout, message: "no complete response within \(Self.format(timeout))"),
-                        retryable: true, mayHaveReachedServer: true)
-                }
-                return exchange
+            var headers = HTTPHeaders()
+            headers.add(name: "User-Agent", value: userAgent)
+            headers.add(name: "Accept", value: "application/json")
+            for (name, value) in spec.headers { headers.replaceOrAdd(name: name, value: value) }
+            if spec.body != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
+            let request = try HTTPClient.Request(url: spec.url, method: spec.method, headers: headers, body: spec.body.map { .data($0) })
+            let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
+            let task = http.execute(request: request, delegate: collector, eventLoop: .indifferent, deadline: deadline)
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-        } catch let failure as AttemptFailure {
-            throw failure
+        } catch is BodyCollector.Cut {
+            return collector.cutExchange
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            if let e = error as? HTTPClientError, e == .deadlineExceeded {
+                throw AttemptFailure(
+                    CoClickError(.timeout, message: "no complete response within \(Self.format(requestTimeout))"),
+                    retryable: true, mayHaveReachedServer: true)
+            }
             throw AttemptFailure.classify(error, url: spec.url, limit: spec.bodyLimit)
         }
-    }
-
-    private func exchange(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
-        var request = HTTPClientRequest(url: spec.url)
-        request.method = spec.method
-        request.headers.add(name: "User-Agent", value: userAgent)
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in spec.headers { request.headers.replaceOrAdd(name: name, value: value) }
-        if let body = spec.body {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
-        let response = try await http.execute(request, deadline: deadline)
-        let status = Int(response.status.code)
-        if spec.truncate {
-            var collected = Data()
-            var truncated = false
-            for try await chunk in response.body {
-                let room = spec.bodyLimit - collected.count
-                if chunk.readableBytes > room {
-                    collected.append(contentsOf: chunk.readableBytesView.prefix(room))
-                    truncated = true
-                    break
-                }
-                collected.append(contentsOf: chunk.readableBytesView)
-            }
-            return HTTPExchange(status: status, headers: response.headers, body: collected, truncated: truncated)
-        }
-        let buffer = try await response.body.collect(upTo: spec.bodyLimit)
-        return HTTPExchange(status: status, headers: response.headers, body: Data(buffer.readableBytesView))
     }
 
     static func format(_ d: Duration) -> String {

@@ -26,8 +26,8 @@ package struct JSONDocument: Sendable {
     }
 
     package let bytes: Data
-    internal(set) var nodes: [Node] = []
-    internal(set) var unescaped: [UInt8] = []
+    var nodes: [Node] = []
+    var unescaped: [UInt8] = []
 
     /// The root value's node.
     package static let root = 0
