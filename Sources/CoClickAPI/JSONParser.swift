@@ -54,12 +54,16 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while i < bytes.count {
-            switch bytes[i] {
-            case 0x20, 0x0A, 0x0D, 0x09: i += 1
-            default: return
+        var j = i  // a local index: the hot loops keep it in a register
+        while j < bytes.count {
+            switch bytes[j] {
+            case 0x20, 0x0A, 0x0D, 0x09: j += 1
+            default:
+                i = j
+                return
             }
         }
+        i = j
     }
 
     private mutating func append(_ kind: JSONDocument.Kind, payload: Int64 = 0) {
@@ -166,12 +170,14 @@ struct JSONParser {
     private mutating func string() throws {
         let start = i
         var high: UInt8 = 0
-        while i < bytes.count {
-            let c = bytes[i]
+        var j = i
+        while j < bytes.count {
+            let c = bytes[j]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
             high |= c
-            i += 1
+            j += 1
         }
+        i = j
         guard i < bytes.count else { throw failure("unterminated string") }
         if bytes[i] == UInt8(ascii: "\"") {
             if high >= 0x80 { try validate(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), errorAt: { start + $0 }) }

@@ -60,19 +60,35 @@ private struct DocumentPusher {
         }
     }
 
+    /// The meeting object at `index`, its nulls left out, `id` set from `token` when the last
+    /// `id` is absent or null (as `MeetingRecord` does).
     func pushMeeting(_ index: Int) {
-        push(index, nulls: .absent, depth: 0)
-        guard document.nodes[index].kind == .object else { return }
-        // No `id` (absent or null): the token (which the page's check found) is the id.
-        call.push("id")
-        let id = lua_rawget(call.L, -2)
-        call.pop()
-        guard id == LUA_TNIL else { return }
-        call.push("token")
-        if lua_rawget(call.L, -2) == LUA_TSTRING {
+        let object = document.nodes[index]
+        guard object.kind == .object, call.ensureStack(4) else {
+            push(index, nulls: .absent, depth: 0)
+            return
+        }
+        call.newTable(fieldCount: Int32(clamping: object.length))
+        var id: JSONDocument.Kind = .null
+        var token: Int?
+        var i = index + 1
+        while i < Int(object.payload) {
+            let value = i + 1
+            let kind = document.nodes[value].kind
+            if document.equals(i, "id") { id = kind } else if kind == .string && document.equals(i, "token") { token = value }
+            call.push(bytes: document.bytes(i))
+            // A null left out is set to nil: a repeated key's last value wins, as in `JSONValue`.
+            if kind == .null {
+                lua_pushnil(call.L)
+            } else {
+                push(value, nulls: .absent, depth: 1)
+            }
+            lua_rawset(call.L, -3)
+            i = document.end(value)
+        }
+        if id == .null, let token {
+            call.push(bytes: document.bytes(token))
             call.setField(-2, "id")
-        } else {
-            call.pop()
         }
     }
 }
