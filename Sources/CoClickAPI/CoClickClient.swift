@@ -68,9 +68,11 @@ public final class CoClickClient: Sendable {
     /// Returns a 2xx exchange; any other status is thrown as a `CoClickError`.
     func authorized(
         _ method: HTTPMethod, url: String, tracedURL: String? = nil, headers: [(String, String)] = [],
-        body: Data? = nil, throttle: ThrottleSignal? = nil, what: String
+        body: Data? = nil, throttle: ThrottleSignal? = nil, what: String, token obtained: Token? = nil
     ) async throws -> HTTPExchange {
-        var token = try await tokens.token()
+        // A caller that just obtained the token passes it: one hop to the token actor less.
+        var token: Token
+        if let obtained { token = obtained } else { token = try await tokens.token() }
         var renewed = false
         while true {
             let spec = HTTPRequestSpec(
@@ -118,12 +120,12 @@ public final class CoClickClient: Sendable {
         var attempt = 1
         while true {
             // Outside the retry: a broken /authenticate reply fails at once (its POST is never retried).
-            _ = try await tokens.token()
+            let token = try await tokens.token()
             do {
                 return try decode(
                     try await authorized(
                         .GET, url: url, tracedURL: tracedURL, headers: headers,
-                        throttle: throttle, what: what))
+                        throttle: throttle, what: what, token: token))
             } catch let error as CoClickError where error.kind == .decode && attempt < retry.maxAttempts {
                 try await Task.sleep(for: retry.delay(retry: attempt, retryAfter: nil))
                 attempt += 1
