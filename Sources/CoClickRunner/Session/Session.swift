@@ -102,11 +102,17 @@ package final class Session {
 
     /// Resolves the configuration, running `secret_key_command` now: the key must be known to
     /// the redaction before the first line is read or printed. A configuration error is kept
-    /// for the first API call rather than failing a script that never calls the API.
+    /// for the first API call rather than failing a script that never calls the API. On the
+    /// calling thread alone unless there is a command to run (no task, no concurrency pool).
     private static func resolve(_ options: RunOptions) -> Result<ResolvedConfiguration, ConfigurationError> {
         do {
             let resolver = try ConfigurationResolver(environment: options.environment)
-            return .success(try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: true) })
+            switch try resolver.begin(options.flags, runSecretKeyCommand: true) {
+            case .resolved(let resolved):
+                return .success(resolved)
+            case .needsSecretKeyCommand(let pending):
+                return .success(try waitForAsyncWork { try await pending.finish() })
+            }
         } catch let error as ConfigurationError {
             return .failure(error)
         } catch {
