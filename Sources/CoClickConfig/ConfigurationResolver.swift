@@ -1,3 +1,5 @@
+import CoClickPOSIX
+
 /// Resolves the configuration, first found wins (SPEC "Configuration"):
 /// 1. flags (`--profile`, `--base-url`), 2. environment (`COCLICK_*`), 3. the profile in
 /// `config.toml`, 4. defaults.
@@ -8,15 +10,20 @@
 /// goes with its own `secret_key` or `secret_key_command`. So a key is never sent with
 /// another pair's id. An empty environment variable counts as unset.
 package struct ConfigurationResolver: Sendable {
-    package var environment: [String: String]
+    package var variables: EnvironmentVariables
     package var paths: XDGPaths
     package var secretKeyCommandTimeout: Duration = ConfigurationDefaults.secretKeyCommandTimeout
 
     /// - Parameter paths: where `config.toml` is; by default from `environment` (XDG).
     /// - Throws: ``ConfigurationError`` when `paths` is nil and no home directory is found.
     package init(environment: [String: String], paths: XDGPaths? = nil) throws {
-        self.environment = environment
-        self.paths = try paths ?? XDGPaths(environment: environment)
+        try self.init(variables: EnvironmentVariables(environment), paths: paths)
+    }
+
+    /// As `init(environment:paths:)`, reading `variables` (the process's own: variable by variable).
+    package init(variables: EnvironmentVariables, paths: XDGPaths? = nil) throws {
+        self.variables = variables
+        self.paths = try paths ?? XDGPaths(variables: variables)
     }
 
     /// - Parameter runSecretKeyCommand: false leaves a profile's `secret_key_command` unrun
@@ -64,7 +71,7 @@ package struct ConfigurationResolver: Sendable {
     /// task, no thread), else up to that command, which `needsSecretKeyCommand`'s `finish()`
     /// runs. The same steps, in the same order, with the same errors.
     package func begin(_ flags: ConfigurationFlags = ConfigurationFlags(), runSecretKeyCommand: Bool = true) throws -> Resolution {
-        let file = try ConfigFile.load(path: paths.configFile, home: XDGPaths.homeDirectory(environment: environment))
+        let file = try ConfigFile.load(path: paths.configFile, home: XDGPaths.homeDirectory(variables: variables))
         var warnings: [String] = []
         if let warning = file?.permissionWarning { warnings.append(warning) }
 
@@ -210,7 +217,7 @@ package struct ConfigurationResolver: Sendable {
                 return .keys(Keys(secretID: id, secretIDSource: idSource, secretKeySource: source))
             }
             return .command(
-                SecretKeyCommand(command, environment: environment, timeout: secretKeyCommandTimeout), origin: name,
+                SecretKeyCommand(command, environment: variables.all, timeout: secretKeyCommandTimeout), origin: name,
                 secretID: id, secretIDSource: idSource, secretKeySource: source)
         }
         throw ConfigurationError(
@@ -222,7 +229,7 @@ package struct ConfigurationResolver: Sendable {
     }
 
     /// An environment variable, nil when unset or empty.
-    private func variable(_ name: String) -> String? { nonEmpty(environment[name]) }
+    private func variable(_ name: String) -> String? { nonEmpty(variables[name]) }
 
     private func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }

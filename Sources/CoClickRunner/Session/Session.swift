@@ -35,7 +35,7 @@ package final class Session {
         self.options = options
         let redaction = Redaction()
         self.redaction = redaction
-        let paths = try? XDGPaths(environment: options.environment)
+        let paths = try? XDGPaths(variables: options.variables)
         historyPath = paths?.historyFile
         runState = RunState(
             namespace: options.unattended.namespace,
@@ -73,7 +73,7 @@ package final class Session {
             provider = .configured(options: options, resolved: preliminary, redaction: redaction, statistics: statistics)
             promptName =
                 (try? preliminary.get().profile)
-                ?? options.profile ?? options.environment[ConfigurationVariable.profile]
+                ?? options.profile ?? options.variables[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
         }
 
@@ -106,7 +106,7 @@ package final class Session {
     /// calling thread alone unless there is a command to run (no task, no concurrency pool).
     private static func resolve(_ options: RunOptions) -> PreliminaryConfiguration {
         do {
-            let resolver = try ConfigurationResolver(environment: options.environment)
+            let resolver = try ConfigurationResolver(variables: options.variables)
             switch try resolver.begin(options.flags, runSecretKeyCommand: true) {
             case .resolved(let resolved):
                 return .resolved(resolved)
