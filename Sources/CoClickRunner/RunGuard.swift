@@ -54,8 +54,8 @@ final class RunGuard: @unchecked Sendable {
     private var finished = false
     /// The watcher has decided to end the process (under `lock`): `disarm` then waits for it.
     private var leaving = false
-    /// Wakes the watcher at once when the run ends, so that it does not poll on for nothing.
-    private let wake = DispatchSemaphore(value: 0)
+    /// What the watcher sleeps on between polls (never signalled: see `disarm`).
+    private let sleeper = DispatchSemaphore(value: 0)
     private var signals: SignalSubscription?
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
@@ -105,9 +105,11 @@ final class RunGuard: @unchecked Sendable {
     /// Stops watching, ends its subscription to the signals, and says why the run was stopped
     /// (nil: it was not).
     ///
-    /// It does not wait for the watcher to wind down (a thread hand-off at the end of every run):
-    /// once `finished` is set, the watcher does nothing more but return, unless it had already
-    /// decided to end the process, which it then does (this call never returns).
+    /// It neither waits for the watcher to wind down nor wakes it (a thread hand-off, and a
+    /// thread exit beside the process's own, at the end of every run): once `finished` is set,
+    /// the watcher, at its next poll, does nothing more but return (or it ends with the process),
+    /// unless it had already decided to end the process, which it then does (this call never
+    /// returns).
     func disarm() -> Stop? {
         let watcherLeaving = lock.withLock {
             finished = true
@@ -117,7 +119,6 @@ final class RunGuard: @unchecked Sendable {
             // The watcher is writing its message and calling _exit: the run ends there.
             while true { pause() }
         }
-        wake.signal()
         signals?.cancel()
         signals = nil
         guardedState = nil
@@ -160,7 +161,7 @@ final class RunGuard: @unchecked Sendable {
             if done { return }
             if let (current, note) = departure { leave(current, note: note) }
             // Signal handlers cannot wake a semaphore safely: they are polled every 20 ms.
-            _ = wake.wait(timeout: .now() + .milliseconds(20))
+            _ = sleeper.wait(timeout: .now() + .milliseconds(20))
         }
     }
 
