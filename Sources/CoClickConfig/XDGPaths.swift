@@ -1,3 +1,4 @@
+import CoClickPOSIX
 import Glibc
 
 /// Where coclick keeps its files, per the XDG Base Directory specification:
@@ -29,11 +30,16 @@ package struct XDGPaths: Sendable, Hashable {
     /// - Throws: ``ConfigurationError`` (`.noHomeDirectory`) when a default is needed and
     ///   no home directory can be found.
     package init(environment: [String: String]) throws {
+        try self.init(variables: EnvironmentVariables(environment))
+    }
+
+    /// As `init(environment:)`, reading `variables`.
+    package init(variables environment: EnvironmentVariables) throws {
         func base(_ variable: String, default relative: String) throws -> String {
             if let value = environment[variable], value.hasPrefix("/") {
                 return value
             }
-            guard let home = Self.homeDirectory(environment: environment) else {
+            guard let home = Self.homeDirectory(variables: environment) else {
                 throw ConfigurationError(
                     .noHomeDirectory,
                     "cannot find a home directory: set HOME or \(variable)"
@@ -50,6 +56,10 @@ package struct XDGPaths: Sendable, Hashable {
 
     /// `HOME` when it is absolute, else the password database entry of the current user.
     static func homeDirectory(environment: [String: String]) -> String? {
+        homeDirectory(variables: EnvironmentVariables(environment))
+    }
+
+    static func homeDirectory(variables environment: EnvironmentVariables) -> String? {
         if let home = environment["HOME"], home.hasPrefix("/") {
             return trimmingTrailingSlashes(home)
         }

@@ -40,7 +40,7 @@ extension LuaState {
 
         // The internals the Lua prelude builds on.
         let base = lua_gettop(L)
-        try load(Prelude.source, chunkName: Prelude.chunkName)
+        try load(bytes: PackageResources.prelude_lua, chunkName: Prelude.chunkName)
         s.newTable()
         for name in ["json", "coclick", "csv"] {
             pushTable(path: name)

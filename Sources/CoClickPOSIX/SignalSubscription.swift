@@ -26,7 +26,9 @@ package final class SignalSubscription: @unchecked Sendable {
         _ signals: [Int32], passingOn: Bool = false, handler: Handler? = nil,
         context: UnsafeMutableRawPointer? = nil
     ) {
-        let owned: Set<Int32> = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
+        // A mask, not a Set: a Set<Int32> made here was the run's first of its kind, which costs a
+        // scan of every protocol conformance in the binary at each start.
+        let owned = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
         precondition(!signals.isEmpty && signals.allSatisfy(owned.contains), "not a signal the owner handles: \(signals)")
         let set = signals.reduce(UInt32(0)) { $0 | (UInt32(1) << UInt32($1)) }
         // nil only when 32 subscriptions are already nested: the signals then go to those below.

@@ -52,9 +52,10 @@ final class RunGuard: @unchecked Sendable {
     private let lock = NSLock()
     private var stop: Stop?
     private var finished = false
-    private let watcherDone = DispatchSemaphore(value: 0)
-    /// Wakes the watcher at once when the run ends, so that no exit waits out a polling period.
-    private let wake = DispatchSemaphore(value: 0)
+    /// The watcher has decided to end the process (under `lock`): `disarm` then waits for it.
+    private var leaving = false
+    /// What the watcher sleeps on between polls (never signalled: see `disarm`).
+    private let sleeper = DispatchSemaphore(value: 0)
     private var signals: SignalSubscription?
 
     /// - Parameter deadline: when `--timeout` elapses (measured from the process start).
@@ -69,9 +70,26 @@ final class RunGuard: @unchecked Sendable {
         // The owner's handler does not restart calls: a blocking read sees EINTR and Lua gets
         // control back. Subscribing unblocks them too (a parent may have left them blocked).
         signals = SignalSubscription([SIGINT, SIGTERM], handler: onTerminatingSignal)
-        let thread = Thread { [self] in watch() }
-        thread.name = "coclick run guard"
-        thread.start()
+        startWatcher()
+    }
+
+    /// The watcher: a plain detached POSIX thread (Foundation's `Thread` costs more to start:
+    /// its object, `Thread.current`, the name). It holds the guard until it returns.
+    private func startWatcher() {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let created = pthread_create(
+            &thread, &attributes,
+            { context in
+                let runGuard = Unmanaged<RunGuard>.fromOpaque(context!).takeRetainedValue()
+                runGuard.watch()
+                return nil
+            }, context)
+        precondition(created == 0, "cannot start the run guard's thread: \(String(cString: strerror(created)))")
     }
 
     /// From now on a stop interrupts the state (and waits a grace for it) rather than ending the run.
@@ -86,10 +104,21 @@ final class RunGuard: @unchecked Sendable {
 
     /// Stops watching, ends its subscription to the signals, and says why the run was stopped
     /// (nil: it was not).
+    ///
+    /// It neither waits for the watcher to wind down nor wakes it (a thread hand-off, and a
+    /// thread exit beside the process's own, at the end of every run): once `finished` is set,
+    /// the watcher, at its next poll, does nothing more but return (or it ends with the process),
+    /// unless it had already decided to end the process, which it then does (this call never
+    /// returns).
     func disarm() -> Stop? {
-        lock.withLock { finished = true }
-        wake.signal()
-        watcherDone.wait()
+        let watcherLeaving = lock.withLock {
+            finished = true
+            return leaving
+        }
+        if watcherLeaving {
+            // The watcher is writing its message and calling _exit: the run ends there.
+            while true { pause() }
+        }
         signals?.cancel()
         signals = nil
         guardedState = nil
@@ -98,13 +127,14 @@ final class RunGuard: @unchecked Sendable {
     }
 
     private func watch() {
-        defer { watcherDone.signal() }
         var stoppedAt: ContinuousClock.Instant?
         while true {
             let now = ContinuousClock.now
-            let (done, current): (Bool, Stop?) = lock.withLock {
+            // Whether to leave is decided under the lock, so that `disarm` knows it.
+            let (done, departure): (Bool, (Stop, String)?) = lock.withLock {
+                if finished { return (true, nil) }
                 // A signal or the deadline still stops a run whose output failed.
-                if !finished, stop == nil || stop == .outputFailed {
+                if stop == nil || stop == .outputFailed {
                     if caughtSignal != 0 {
                         stop = .signal(caughtSignal)
                     } else if let deadline, now >= deadline {
@@ -114,23 +144,24 @@ final class RunGuard: @unchecked Sendable {
                         stop = .outputFailed
                     }
                 }
-                return (finished, stop)
+                guard let current = stop else { return (false, nil) }
+                if stoppedAt == nil { stoppedAt = now }
+                var note: String?
+                if interrupt == nil {
+                    // Nothing to unwind yet (configuration, secret_key_command): leave now.
+                    note = ""
+                } else if let since = stoppedAt, now - since >= grace {
+                    // Lua did not come back: leave with the stop's status regardless.
+                    note = " (forced exit)"
+                }
+                guard let note else { return (false, nil) }
+                leaving = true
+                return (false, (current, note))
             }
             if done { return }
-            if let current {
-                if stoppedAt == nil { stoppedAt = now }
-                let attached = lock.withLock { interrupt != nil }
-                if !attached {
-                    // Nothing to unwind yet (configuration, secret_key_command): leave now.
-                    leave(current, note: "")
-                }
-                if let since = stoppedAt, now - since >= grace {
-                    // Lua did not come back: leave with the stop's status regardless.
-                    leave(current, note: " (forced exit)")
-                }
-            }
+            if let (current, note) = departure { leave(current, note: note) }
             // Signal handlers cannot wake a semaphore safely: they are polled every 20 ms.
-            _ = wake.wait(timeout: .now() + .milliseconds(20))
+            _ = sleeper.wait(timeout: .now() + .milliseconds(20))
         }
     }
 

@@ -1,5 +1,6 @@
 import CoClickConfig
 import CoClickLua
+import CoClickPOSIX
 
 /// The global options of every command (`--profile`, `--sandbox`, `-v`, ...), with the
 /// process environment they are resolved against.
@@ -28,10 +29,21 @@ package struct RunOptions: Sendable {
     package var insecureHTTP = false
     /// `--state`, `--lock`, `--ping`, `--report`.
     package var unattended = UnattendedOptions()
-    package var environment: [String: String]
+    /// The environment the run is resolved against: the process's own unless given.
+    package var variables: EnvironmentVariables
+    /// Every variable of `variables`, as a dictionary.
+    package var environment: [String: String] {
+        get { variables.all }
+        set { variables = EnvironmentVariables(newValue) }
+    }
 
     package init(environment: [String: String]) {
-        self.environment = environment
+        variables = EnvironmentVariables(environment)
+    }
+
+    /// The options of a run in the process's own environment (read variable by variable).
+    package init() {
+        variables = .process
     }
 
     /// `-o` if given, else JSON with `--json`, else the command's own default.

@@ -42,7 +42,7 @@ struct CoClickCommand: ParsableCommand {
         StandardStreams.ignoreBrokenPipes()
         let (words, scriptArguments) = ScriptArguments.split(Array(CommandLine.arguments.dropFirst()))
         if let mode = optionFreeRun(words, scriptArguments: scriptArguments) {
-            finish(Program.run(mode, options: RunOptions(environment: ProcessInfo.processInfo.environment)))
+            finish(Program.run(mode, options: RunOptions()))
         }
 
         var command: any ParsableCommand

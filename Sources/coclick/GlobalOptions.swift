@@ -59,7 +59,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The options with the process environment, for the runner.
     var runOptions: RunOptions {
-        var options = RunOptions(environment: ProcessInfo.processInfo.environment)
+        var options = RunOptions()
         options.profile = profile
         options.baseURL = baseURL
         options.sandbox = sandbox

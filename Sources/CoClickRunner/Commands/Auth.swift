@@ -135,7 +135,7 @@ package enum Auth {
             rows.append(("profile", "sandbox", "flag --sandbox"))
             rows.append(("base_url", client.configuration.baseURL, "flag --sandbox"))
             rows.append(("secret_id", client.configuration.credentials?.secretID ?? "", "the sandbox's demo key pair"))
-        } else if case .success(let resolved)? = session.preliminary {
+        } else if case .resolved(let resolved)? = session.preliminary {
             rows.append(("profile", resolved.profile, resolved.sources.profile.description))
             rows.append(("base_url", resolved.baseURL, resolved.sources.baseURL.description))
             rows.append(("secret_id", resolved.secretID ?? "", resolved.sources.secretID?.description))

@@ -54,7 +54,7 @@ extension ClientProvider {
     /// `secret_key_command` included), tokens cached in the XDG cache directory. A
     /// configuration error is raised here, at the first API call.
     static func configured(
-        options: RunOptions, resolved: Result<ResolvedConfiguration, ConfigurationError>,
+        options: RunOptions, resolved: PreliminaryConfiguration,
         redaction: Redaction, statistics: ClientStatistics? = nil
     ) -> ClientProvider {
         ClientProvider {

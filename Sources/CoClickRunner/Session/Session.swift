@@ -24,7 +24,7 @@ package final class Session {
     /// The state database, its namespace and the run's start (`coclick.state`, `coclick.run`).
     let runState: RunState
     /// The configuration as resolved at start (`secret_key_command` included).
-    let preliminary: Result<ResolvedConfiguration, ConfigurationError>?
+    let preliminary: PreliminaryConfiguration?
     /// The in-process sandbox's base URL (`--sandbox`).
     package var sandboxBaseURL: String? { sandbox?.baseURL }
     private var sandbox: SandboxServer?
@@ -35,7 +35,7 @@ package final class Session {
         self.options = options
         let redaction = Redaction()
         self.redaction = redaction
-        let paths = try? XDGPaths(environment: options.environment)
+        let paths = try? XDGPaths(variables: options.variables)
         historyPath = paths?.historyFile
         runState = RunState(
             namespace: options.unattended.namespace,
@@ -59,12 +59,12 @@ package final class Session {
             preliminary = nil
         } else {
             let preliminary = Self.resolve(options)
-            if case .failure(let error) = preliminary, error.code == .unsafeFile {
+            if case .failed(let error) = preliminary, error.code == .unsafeFile {
                 // Refused at once, API call or not: the run must not go on as if configured.
                 throw SessionStartError(message: ClientConfigurationError(error).message, status: ExitStatus.configuration)
             }
             self.preliminary = preliminary
-            if case .success(let resolved) = preliminary {
+            if case .resolved(let resolved) = preliminary {
                 for warning in resolved.warnings { StandardStreams.writeError(warning + "\n") }
                 // Known from the start, so that no output or history line of the run holds it,
                 // even one written before the first API call.
@@ -73,7 +73,7 @@ package final class Session {
             provider = .configured(options: options, resolved: preliminary, redaction: redaction, statistics: statistics)
             promptName =
                 (try? preliminary.get().profile)
-                ?? options.profile ?? options.environment[ConfigurationVariable.profile]
+                ?? options.profile ?? options.variables[ConfigurationVariable.profile]
                 ?? ConfigurationDefaults.profile
         }
 
@@ -102,15 +102,21 @@ package final class Session {
 
     /// Resolves the configuration, running `secret_key_command` now: the key must be known to
     /// the redaction before the first line is read or printed. A configuration error is kept
-    /// for the first API call rather than failing a script that never calls the API.
-    private static func resolve(_ options: RunOptions) -> Result<ResolvedConfiguration, ConfigurationError> {
+    /// for the first API call rather than failing a script that never calls the API. On the
+    /// calling thread alone unless there is a command to run (no task, no concurrency pool).
+    private static func resolve(_ options: RunOptions) -> PreliminaryConfiguration {
         do {
-            let resolver = try ConfigurationResolver(environment: options.environment)
-            return .success(try waitForAsyncWork { try await resolver.resolve(options.flags, runSecretKeyCommand: true) })
+            let resolver = try ConfigurationResolver(variables: options.variables)
+            switch try resolver.begin(options.flags, runSecretKeyCommand: true) {
+            case .resolved(let resolved):
+                return .resolved(resolved)
+            case .needsSecretKeyCommand(let pending):
+                return .resolved(try waitForAsyncWork { try await pending.finish() })
+            }
         } catch let error as ConfigurationError {
-            return .failure(error)
+            return .failed(error)
         } catch {
-            return .failure(ConfigurationError(.invalidValue, "\(error)"))
+            return .failed(ConfigurationError(.invalidValue, "\(error)"))
         }
     }
 
@@ -123,6 +129,22 @@ package final class Session {
         if let server = sandbox {
             sandbox = nil
             _ = try? waitForAsyncWork { await server.stop() }
+        }
+    }
+}
+
+/// The configuration as resolved at a session's start, or why it could not be. Not a `Result`:
+/// the first use of a `Result<ResolvedConfiguration, ConfigurationError>` checks its
+/// `Failure: Error` requirement at run time, a scan of every protocol conformance in the binary
+/// (twice per run, about a tenth of a millisecond each).
+enum PreliminaryConfiguration {
+    case resolved(ResolvedConfiguration)
+    case failed(ConfigurationError)
+
+    func get() throws(ConfigurationError) -> ResolvedConfiguration {
+        switch self {
+        case .resolved(let resolved): return resolved
+        case .failed(let error): throw error
         }
     }
 }
