@@ -65,6 +65,20 @@ final class BodyCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 }
 
+/// A task executor running its jobs on an event loop: a task that sends requests and reads
+/// their replies there is resumed where the reply arrived, with no hand-off to another thread.
+/// Never for work that waits on that loop synchronously.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
 /// One request as the transport sends it.
 struct HTTPRequestSpec: Sendable {
     var method: HTTPMethod
@@ -88,6 +102,8 @@ struct HTTPRequestSpec: Sendable {
 final class HTTPTransport: Sendable {
     let http: HTTPClient
     private let eventLoops: MultiThreadedEventLoopGroup
+    /// Runs tasks on the client's event loop, where their replies arrive (see `PageWindow`).
+    let executor: EventLoopTaskExecutor
     let requestTimeout: Duration
     let userAgent: String
     let trace: (@Sendable (HTTPTraceEvent) -> Void)?
@@ -118,6 +134,7 @@ final class HTTPTransport: Sendable {
         // NIO's shared group (a thread per core, waking each other) and 0.36 s on one thread.
         self.eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.http = HTTPClient(eventLoopGroup: eventLoops, configuration: config)
+        self.executor = EventLoopTaskExecutor(eventLoops.next())
         self.requestTimeout = configuration.requestTimeout
         self.userAgent = configuration.userAgent
         self.trace = trace

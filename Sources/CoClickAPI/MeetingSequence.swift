@@ -17,7 +17,7 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
 
         init(sequence s: MeetingPageSequence) {
             pages = PageWindow(
-                per: s.per, limit: s.limit, bound: s.concurrency,
+                per: s.per, limit: s.limit, bound: s.concurrency, executor: s.client.transport.executor,
                 fetch: { page, throttle in
                     let result = try await s.client.listMeetingsBody(query: s.query, page: page, per: s.per, throttle: throttle)
                     return FetchedPage(page: result, items: result.count, per: result.per, ids: result.fingerprint)

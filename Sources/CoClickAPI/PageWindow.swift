@@ -30,6 +30,7 @@ final class PageWindow<Page: Sendable> {
     typealias Trim = (_ page: Page, _ keep: Int) -> Page
 
     private let fetch: Fetch
+    private let executor: (any TaskExecutor)?
     private let trim: Trim
     private let limit: Int?
     private let bound: Int
@@ -45,7 +46,8 @@ final class PageWindow<Page: Sendable> {
     /// The last page handed out: its number and ids.
     private var previous: (number: Int, ids: [UInt8])?
 
-    init(per: Int, limit: Int?, bound: Int, fetch: @escaping Fetch, trim: @escaping Trim) {
+    init(per: Int, limit: Int?, bound: Int, executor: (any TaskExecutor)? = nil, fetch: @escaping Fetch, trim: @escaping Trim) {
+        self.executor = executor
         self.fetch = fetch
         self.trim = trim
         self.limit = limit
@@ -110,7 +112,7 @@ final class PageWindow<Page: Sendable> {
         while !finished, launched.count < size, wanted(nextNumber) {
             let (number, fetch, throttle) = (nextNumber, self.fetch, self.throttle)
             launched.append(
-                Task {
+                Task(executorPreference: executor) {
                     try await throttle.waitOut()
                     return try await fetch(number, throttle)
                 })
