@@ -6,6 +6,8 @@ import NIOHTTP1
 public final class CoClickClient: Sendable {
     public let configuration: CoClickConfiguration
     let transport: HTTPTransport
+    /// Runs tasks on the client's event loop (a caller that waits for pages from there).
+    package var taskExecutor: any TaskExecutor { transport.executor }
     let tokens: TokenProvider
     let tokenStore: any TokenStore
     let tokenKey: TokenKey

@@ -6,8 +6,12 @@ import Foundation
 /// the state) cancels the task, waits briefly for it to wind down, and throws `LuaInterrupted`,
 /// so an HTTP request in flight is abandoned.
 extension LuaCall {
-    public func blockingAwait<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) throws -> T {
-        try CoClickLua.blockingAwait(L, body)
+    /// `executor`: where the work prefers to run (the client's event loop for a listing, whose
+    /// pages arrive there), else the concurrency pool.
+    public func blockingAwait<T: Sendable>(
+        on executor: (any TaskExecutor)? = nil, _ body: @Sendable @escaping () async throws -> T
+    ) throws -> T {
+        try CoClickLua.blockingAwait(L, executor: executor, body)
     }
 }
 
@@ -37,11 +41,11 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
 /// work, waits briefly for it to wind down, and throws `LuaInterrupted`. Never call it from a
 /// concurrency pool thread.
 public func waitForAsyncWork<T: Sendable>(
-    interrupted: () -> Bool = { false },
+    interrupted: () -> Bool = { false }, executor: (any TaskExecutor)? = nil,
     _ body: @Sendable @escaping () async throws -> T
 ) throws -> T {
     let outcome = Outcome<T>()
-    let task = Task.detached {
+    let task = Task.detached(executorPreference: executor) {
         do {
             outcome.finish(.success(try await body()))
         } catch {
@@ -59,6 +63,8 @@ public func waitForAsyncWork<T: Sendable>(
     return try result.get()
 }
 
-func blockingAwait<T: Sendable>(_ L: OpaquePointer, _ body: @Sendable @escaping () async throws -> T) throws -> T {
-    try waitForAsyncWork(interrupted: { clua_take_interrupt(L) != 0 }, body)
+func blockingAwait<T: Sendable>(
+    _ L: OpaquePointer, executor: (any TaskExecutor)? = nil, _ body: @Sendable @escaping () async throws -> T
+) throws -> T {
+    try waitForAsyncWork(interrupted: { clua_take_interrupt(L) != 0 }, executor: executor, body)
 }

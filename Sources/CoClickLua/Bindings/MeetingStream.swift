@@ -28,11 +28,14 @@ final class MeetingStream: @unchecked Sendable {
     }
 
     private var source: Source
+    /// Where the waits for pages run: the client's event loop, where the pages arrive.
+    private let executor: any TaskExecutor
     private var batch = Batch.records([])
     private var index = 0
     private(set) var abandoned = false
 
     init(client: CoClickClient, query: MeetingQuery?, per: Int, limit: Int?, full: Bool, concurrency: Int) {
+        executor = client.taskExecutor
         if full {
             source = .full(
                 client.fullMeetings(query: query, per: per, limit: limit, concurrency: concurrency)
@@ -51,7 +54,7 @@ final class MeetingStream: @unchecked Sendable {
         if index >= batch.count {
             if case .finished = source { return false }
             do {
-                batch = try call.blockingAwait { try await self.nextBatch() }
+                batch = try call.blockingAwait(on: executor) { try await self.nextBatch() }
             } catch let error as LuaInterrupted {
                 abandoned = true
                 throw error
