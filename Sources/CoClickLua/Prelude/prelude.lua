@@ -95,17 +95,23 @@ local function cell(v, limit)
   return text
 end
 
+-- The rows and columns arguments of tabulate and csv.encode, refused in luaL_argerror's words
+-- at the caller of `name` (level 3); columns default to every key, identifying ones first.
+local function rows_and_columns(name, rows, columns)
+  if type(rows) ~= "table" then
+    error(("bad argument #1 to '%s' (table expected, got %s)"):format(name, type(rows)), 3)
+  end
+  if columns ~= nil and type(columns) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(name, type(columns)), 3)
+  end
+  return columns or default_columns(rows)
+end
+
 -- rows: array of tables; columns: array of names (default: every key, identifying ones first).
 -- fit: { width = N, cell = N } (pp) trims cells to fit the width, never those of an id column,
 -- and returns nil when even narrowed the table cannot fit (pp shows records then).
 local function tabulate(rows, columns, fit)
-  if type(rows) ~= "table" then
-    error(("bad argument #1 to 'tabulate' (table expected, got %s)"):format(type(rows)), 2)
-  end
-  if columns ~= nil and type(columns) ~= "table" then
-    error(("bad argument #2 to 'tabulate' (table expected, got %s)"):format(type(columns)), 2)
-  end
-  columns = columns or default_columns(rows)
+  columns = rows_and_columns("tabulate", rows, columns)
   local names, cells, widths, numeric, whole = {}, {}, {}, {}, {}
   for c, name in ipairs(columns) do
     names[c] = tostring(name)
@@ -431,13 +437,7 @@ end
 
 local csv_encode_rows = internal.csv_encode
 function csv.encode(rows, columns)
-  if type(rows) ~= "table" then
-    error(("bad argument #1 to 'encode' (table expected, got %s)"):format(type(rows)), 2)
-  end
-  if columns ~= nil and type(columns) ~= "table" then
-    error(("bad argument #2 to 'encode' (table expected, got %s)"):format(type(columns)), 2)
-  end
-  columns = columns or default_columns(rows)
+  columns = rows_and_columns("encode", rows, columns)
   local header, out = {}, {}
   for c, name in ipairs(columns) do header[c] = tostring(name) end
   for r, row in ipairs(rows) do
