@@ -36,7 +36,8 @@ struct JSONParser {
         guard data.count < Int(UInt32.max) else { throw Failure(what: "text too large", offset: 0) }
         return try data.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw, document: JSONDocument(bytes: data))
-            parser.document.nodes.reserveCapacity(raw.count / 16)
+            // About a node per 16 bytes of a page; not more up front for a large hostile body.
+            parser.document.nodes.reserveCapacity(min(raw.count / 16, 65_536))
             try parser.value()
             parser.skipWhitespace()
             if parser.i != raw.count { throw parser.failure("trailing characters after the value") }
