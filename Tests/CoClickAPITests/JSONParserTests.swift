@@ -86,6 +86,25 @@ struct JSONParserTests {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape, a control character or a
+    /// non-ASCII byte at any offset of a chunk (and a string ending short of one) is seen where it is.
+    @Test func stringsAreReadWhateverTheirBytesPositionInAChunk() throws {
+        for offset in 0..<20 {
+            let plain = String(repeating: "a", count: offset)
+            let rest = String(repeating: "b", count: 19 - offset)
+            #expect(try parse("[\"" + plain + "\", 1]") == .array([.string(plain), .integer(1)]))
+            #expect(try parse("\"" + plain + #"\""# + rest + "\"") == .string(plain + "\"" + rest))
+            #expect(try parse("\"" + plain + #"\u00e9"# + rest + "\"") == .string(plain + "é" + rest))
+            #expect(try parse("\"" + plain + "é" + rest + "\"") == .string(plain + "é" + rest))
+            #expect(try parse("\"" + plain + "\u{7f}" + rest + "\"") == .string(plain + "\u{7f}" + rest))
+            let control = Array(("\"" + plain).utf8) + [0x1F] + Array((rest + "\"").utf8)
+            #expect(failure(control) == "response is not valid JSON: control character in string at byte \(offset + 2)")
+            let invalid = Array(("\"" + plain).utf8) + [0xC3] + Array((rest + "\"").utf8)
+            #expect(failure(invalid) == "response is not valid JSON: invalid UTF-8 in a string at byte \(offset + 2)")
+            #expect(failure("\"" + plain) == "response is not valid JSON: unterminated string at byte \(offset + 2)")
+        }
+    }
+
     /// Depth is bounded with a clear error; below the bound, deep bodies decode, in one pass
     /// (Foundation's decoder took 22 s over ten 480-deep objects; the README gives the figures).
     @Test func depthIsBoundedAndDeepBodiesDecode() throws {
