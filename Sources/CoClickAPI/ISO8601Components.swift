@@ -66,21 +66,26 @@ public struct ISO8601Components: Sendable, Hashable {
 
         var atEnd: Bool { i >= bytes.count }
 
+        /// `n` (at most 4) decimal digits. Wrapping arithmetic: four digits cannot overflow, and
+        /// the checked forms cost a branch each.
         mutating func digits(_ n: Int) -> Int? {
-            guard i + n <= bytes.count else { return nil }
+            guard n <= bytes.count &- i else { return nil }
             var v = 0
-            for k in i..<(i + n) {
-                let c = bytes[k]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
+            var k = i
+            while k < i &+ n {
+                let d = bytes[k] &- 48
+                guard d < 10 else { return nil }
+                v = v &* 10 &+ Int(d)
+                k &+= 1
             }
-            i += n
+            i = k
             return v
         }
 
+        @inline(__always)
         mutating func take(_ ascii: Unicode.Scalar) -> Bool {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ascii) else { return false }
-            i += 1
+            i &+= 1
             return true
         }
     }

@@ -116,7 +116,10 @@ package struct JSONDocument: Sendable {
         package func equals(_ index: Int, _ word: StaticString) -> Bool {
             let node = nodes[index]
             guard Int(node.length) == word.utf8CodeUnitCount else { return false }
-            return bytes(index).elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+            guard let start = bytes(index).baseAddress, node.length > 0 else { return true }
+            // memcmp: `elementsEqual` walked two iterators, 170 instructions a key (a page check
+            // compares four or five keys a meeting).
+            return memcmp(start, word.utf8Start, Int(node.length)) == 0
         }
     }
 

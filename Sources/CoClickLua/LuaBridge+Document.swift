@@ -49,7 +49,7 @@ private struct DocumentPusher {
             while i < Int(node.payload) {
                 call.push(bytes: document.bytes(i))
                 // A null left out is set to nil: a repeated key's last value wins, as in `JSONValue`.
-                if nulls == .absent && document.nodes[i + 1].kind == .null {
+                if nulls == .absent, case .null = document.nodes[i + 1].kind {
                     lua_pushnil(call.L)
                 } else {
                     push(i + 1, nulls: nulls, depth: depth + 1)
@@ -64,7 +64,7 @@ private struct DocumentPusher {
     /// `id` is absent or null (as `MeetingRecord` does).
     func pushMeeting(_ index: Int) {
         let object = document.nodes[index]
-        guard object.kind == .object, call.ensureStack(4) else {
+        guard case .object = object.kind, call.ensureStack(4) else {
             push(index, nulls: .absent, depth: 0)
             return
         }
@@ -75,10 +75,15 @@ private struct DocumentPusher {
         while i < Int(object.payload) {
             let value = i + 1
             let kind = document.nodes[value].kind
-            if document.equals(i, "id") { id = kind } else if kind == .string && document.equals(i, "token") { token = value }
+            // Cases, not `==`: Kind's Equatable witness is not inlined across modules.
+            if document.equals(i, "id") {
+                id = kind
+            } else if case .string = kind, document.equals(i, "token") {
+                token = value
+            }
             call.push(bytes: document.bytes(i))
             // A null left out is set to nil: a repeated key's last value wins, as in `JSONValue`.
-            if kind == .null {
+            if case .null = kind {
                 lua_pushnil(call.L)
             } else {
                 push(value, nulls: .absent, depth: 1)
@@ -86,7 +91,7 @@ private struct DocumentPusher {
             lua_rawset(call.L, -3)
             i = document.end(value)
         }
-        if id == .null, let token {
+        if case .null = id, let token {
             call.push(bytes: document.bytes(token))
             call.setField(-2, "id")
         }
