@@ -23,10 +23,17 @@ public struct ExtraTrustRoots: Sendable {
     ///   to trust is never dropped silently.
     public static func from(environment: [String: String]) throws(LoadError) -> ExtraTrustRoots {
         var certificates: [NIOSSLCertificate] = []
+        // Each file is read once, by its real path: a folder such as /etc/ssl/certs names every
+        // certificate two or three times (links by name and by hash) and holds the bundle that
+        // SSL_CERT_FILE often names too.
+        var loadedFrom: Set<String> = []
+        var refused: Set<String> = []
         if let file = environment["SSL_CERT_FILE"], !file.isEmpty {
-            guard let loaded = pemCertificates(file), !loaded.isEmpty else {
+            let real = realPath(file)
+            guard let loaded = pemCertificates(real), !loaded.isEmpty else {
                 throw LoadError(description: "SSL_CERT_FILE=\(file): cannot read a PEM certificate from it")
             }
+            loadedFrom.insert(real)
             certificates += loaded
         }
         if let folders = environment["SSL_CERT_DIR"], !folders.isEmpty {
@@ -35,14 +42,36 @@ public struct ExtraTrustRoots: Sendable {
                     throw LoadError(description: "SSL_CERT_DIR: cannot list \(folder)")
                 }
                 // Other files (READMEs, CRLs) may sit beside the certificates: skipped.
-                let loaded = names.sorted().flatMap { pemCertificates(folder + "/" + $0) ?? [] }
-                guard !loaded.isEmpty else {
+                var any = false
+                for name in names.sorted() {
+                    let path = folder + "/" + name
+                    let real = realPath(path)
+                    if loadedFrom.contains(real) {
+                        any = true  // read already: a link to it, or SSL_CERT_FILE's bundle
+                    } else if !refused.contains(real) {
+                        // Read where a link leads (a folder laid out by c_rehash holds links).
+                        if let loaded = pemCertificates(real), !loaded.isEmpty {
+                            certificates += loaded
+                            loadedFrom.insert(real)
+                            any = true
+                        } else {
+                            refused.insert(real)
+                        }
+                    }
+                }
+                guard any else {
                     throw LoadError(description: "SSL_CERT_DIR: \(folder) holds no PEM certificate")
                 }
-                certificates += loaded
             }
         }
         return ExtraTrustRoots(certificates: certificates)
+    }
+
+    /// The path with its links resolved (itself when it cannot be resolved).
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private init(certificates: [NIOSSLCertificate]) { self.certificates = certificates }
