@@ -21,7 +21,7 @@ static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         if (rt->swift_depth == 0) return NULL;  // Lua runs: it raises "not enough memory"
         rt->over_limit_in_swift = 1;             // Swift runs: raise later, in the trampoline
     }
-    void *p = realloc(ptr, nsize);
+    void *p = ptr ? realloc(ptr, nsize) : malloc(nsize);  // most are new blocks: malloc is cheaper
     if (p == NULL) {
         if (rt->swift_depth == 0) return NULL;
         // Returning NULL now would longjmp through a Swift frame.

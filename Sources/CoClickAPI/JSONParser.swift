@@ -178,7 +178,15 @@ struct JSONParser {
         var wide: UInt64 = 0
         while bytes.count - j >= 8 {
             let chunk = bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-            guard !Self.endsPlainRun(chunk) else { break }
+            let ends = Self.plainRunEnds(chunk)
+            guard ends == 0 else {
+                // The lowest flagged byte is the first that ends the run (the tests' false
+                // positives only ever sit above a true one); the bytes before it are plain.
+                let plain = ends.trailingZeroBitCount / 8
+                wide |= chunk & ((1 &<< (UInt64(plain) &* 8)) &- 1)
+                j += plain
+                break
+            }
             wide |= chunk
             j += 8
         }
@@ -240,10 +248,11 @@ struct JSONParser {
                 kind: .string, escaped: true))
     }
 
-    /// Whether any byte of `chunk` is a quote, a backslash or below 0x20 (exact, as the
-    /// classic "has a byte less than n" and "has a zero byte" tests are).
+    /// Nonzero when a byte of `chunk` is a quote, a backslash or below 0x20: the high bit of
+    /// each such byte is set (and maybe of bytes above one, never below: the classic "has a
+    /// zero byte" and "has a byte less than n" tests, exact as to the first).
     @inline(__always)
-    private static func endsPlainRun(_ chunk: UInt64) -> Bool {
+    private static func plainRunEnds(_ chunk: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = chunk ^ (ones &* 0x22)
@@ -251,7 +260,7 @@ struct JSONParser {
         let hasQuote = (quotes &- ones) & ~quotes
         let hasBackslash = (backslashes &- ones) & ~backslashes
         let hasControl = (chunk &- ones &* 0x20) & ~chunk
-        return (hasQuote | hasBackslash | hasControl) & highs != 0
+        return (hasQuote | hasBackslash | hasControl) & highs
     }
 
     /// `i` after `\u`: appends the code point (a surrogate pair as one) as UTF-8.
