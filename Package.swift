@@ -66,17 +66,18 @@ let package = Package(
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
         // The `json` helper's codec, in C (it raises Lua errors freely); depends on Lua alone.
         .target(name: "CLuaJSON", dependencies: ["CLua"]),
-        // libedit (BSD), never GNU readline.
+        // libedit (BSD), never GNU readline: its header (histedit.h) alone. Nothing links it (no
+        // pkg-config, whose flags would add -ledit): CEditLineShim loads libedit.so.2 (dlopen)
+        // when the REPL opens its editor, so no other start maps it and its dependencies.
         .systemLibrary(
             name: "CEditLine",
-            pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
         // The one signal owner (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH): the only sigaction
         // calls for them, a stack of subscriptions, an eventfd each. Prefix csig_.
         .target(name: "CSignals"),
-        // The completion hook and libedit's globals, kept in C; Ctrl-C at the prompt through
-        // a subscription to CSignals.
+        // The completion hook and libedit's globals, kept in C; libedit loaded by the first
+        // editor; Ctrl-C at the prompt through a subscription to CSignals.
         .target(name: "CEditLineShim", dependencies: ["CEditLine", "CSignals"]),
 
         // Raw POSIX pieces the Lua runtime, the configuration, the runner and the REPL share: a

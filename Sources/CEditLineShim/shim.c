@@ -4,15 +4,22 @@
 // whole process group. Reading through poll(2) on the terminal and the descriptor of our
 // subscription to the signal owner (CSignals), we know that Ctrl-C was typed, make el_gets
 // return at once (read error EINTR), and tell the REPL to show a fresh prompt. The terminal is restored by el_gets itself on that path.
+//
+// libedit itself is loaded (dlopen) by the first editor opened, not linked: only the interactive
+// REPL edits lines, and every other start (eval, run, a script on standard input) would map it and
+// its dependencies (libtinfo, libbsd, libmd) for nothing. histedit.h still gives the types, the
+// constants and the functions' prototypes (the table below is typed by them).
 #define _GNU_SOURCE
 #include "CEditLineShim.h"
 #include "CSignals.h"
 #include <histedit.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +35,58 @@ struct cedit_editor {
     char *prompt;
     FILE *out;
 };
+
+// ---------------------------------------------------------------------------------------------
+// libedit, loaded once, by the first cedit_open: every function of it the shim calls, named as it
+// is and typed by its prototype in histedit.h (so a call through the table is checked as a direct
+// call would be). Calls go through `libedit.` only; nothing links libedit.
+
+#define LIBEDIT_FUNCTION(name) __typeof__(&name) name
+static struct {
+    LIBEDIT_FUNCTION(el_init);
+    LIBEDIT_FUNCTION(el_end);
+    LIBEDIT_FUNCTION(el_set);
+    LIBEDIT_FUNCTION(el_get);
+    LIBEDIT_FUNCTION(el_gets);
+    LIBEDIT_FUNCTION(el_line);
+    LIBEDIT_FUNCTION(el_insertstr);
+    LIBEDIT_FUNCTION(el_push);
+    LIBEDIT_FUNCTION(el_resize);
+    LIBEDIT_FUNCTION(el_source);
+    LIBEDIT_FUNCTION(history_init);
+    LIBEDIT_FUNCTION(history_end);
+    LIBEDIT_FUNCTION(history);
+} libedit;
+#undef LIBEDIT_FUNCTION
+
+static pthread_once_t libedit_once = PTHREAD_ONCE_INIT;
+// Whether every function of the table was found (set once, under libedit_once).
+static int libedit_loaded = 0;
+
+static void load_libedit(void) {
+    // The soname Debian's libedit2 ships (and the package depends on). RTLD_LOCAL: its symbols
+    // (readline's names among them) stay out of the process's global scope.
+    void *library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) return;
+#define LOAD(name) ((libedit.name = (__typeof__(libedit.name))dlsym(library, #name)) != NULL)
+    int found = LOAD(el_init) && LOAD(el_end) && LOAD(el_set) && LOAD(el_get) && LOAD(el_gets)
+        && LOAD(el_line) && LOAD(el_insertstr) && LOAD(el_push) && LOAD(el_resize) && LOAD(el_source)
+        && LOAD(history_init) && LOAD(history_end) && LOAD(history);
+#undef LOAD
+    if (!found) {
+        // A libedit without one of them: no editor at all, rather than one that crashes later.
+        memset(&libedit, 0, sizeof libedit);
+        dlclose(library);
+        return;
+    }
+    libedit_loaded = 1;  // the library stays loaded for the process's life
+}
+
+// Whether libedit could be loaded (the first call loads it; later ones only look).
+static int have_libedit(void) {
+    pthread_once(&libedit_once, load_libedit);
+    return libedit_loaded;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Signals while waiting at the prompt: a subscription to the signal owner (CSignals) for SIGINT
@@ -94,8 +153,8 @@ static int read_byte(int fd, char *byte, void (*on_resize)(void *), void *arg) {
 
 static void resize(void *arg) {
     EditLine *el = arg;
-    el_resize(el);
-    el_set(el, EL_REFRESH);
+    libedit.el_resize(el);
+    libedit.el_set(el, EL_REFRESH);
 }
 
 // libedit's character reader, replaced: a byte at a time through read_byte, decoded as the
@@ -126,7 +185,7 @@ static int read_char(EditLine *el, wchar_t *out) {
 
 static char *prompt_of(EditLine *el) {
     cedit_editor *editor = NULL;
-    el_get(el, EL_CLIENTDATA, &editor);
+    libedit.el_get(el, EL_CLIENTDATA, &editor);
     return editor && editor->prompt ? editor->prompt : "> ";
 }
 
@@ -134,9 +193,9 @@ static char *prompt_of(EditLine *el) {
 static unsigned char complete(EditLine *el, int ch) {
     (void)ch;
     cedit_editor *editor = NULL;
-    el_get(el, EL_CLIENTDATA, &editor);
+    libedit.el_get(el, EL_CLIENTDATA, &editor);
     if (editor == NULL || editor->complete == NULL) return CC_ERROR;
-    const LineInfo *info = el_line(el);
+    const LineInfo *info = libedit.el_line(el);
     size_t length = (size_t)(info->cursor - info->buffer);
     char *before = strndup(info->buffer, length);
     if (before == NULL) return CC_ERROR;
@@ -145,7 +204,7 @@ static unsigned char complete(EditLine *el, int ch) {
     free(before);
     unsigned char result = CC_REFRESH_BEEP;
     if (insert != NULL && insert[0] != '\0') {
-        result = el_insertstr(el, insert) == 0 ? CC_REFRESH : CC_ERROR;
+        result = libedit.el_insertstr(el, insert) == 0 ? CC_REFRESH : CC_ERROR;
     } else if (listing != NULL && listing[0] != '\0') {
         fprintf(editor->out, "\n%s\n", listing);
         fflush(editor->out);
@@ -168,37 +227,38 @@ static void ensure_utf8_locale(void) {
 
 cedit_editor *cedit_open(const char *program, cedit_complete_fn complete_fn, void *context, int history_size) {
     ensure_utf8_locale();
+    if (!have_libedit()) return NULL;  // no libedit.so.2 (or an incomplete one): plain lines
     cedit_editor *editor = calloc(1, sizeof *editor);
     if (editor == NULL) return NULL;
     editor->out = stdout;
-    editor->el = el_init(program, stdin, stdout, stderr);
-    editor->history = history_init();
+    editor->el = libedit.el_init(program, stdin, stdout, stderr);
+    editor->history = libedit.history_init();
     if (editor->el == NULL || editor->history == NULL) {
         cedit_close(editor);
         return NULL;
     }
     HistEvent event;
-    history(editor->history, &event, H_SETSIZE, history_size > 0 ? history_size : 1000);
+    libedit.history(editor->history, &event, H_SETSIZE, history_size > 0 ? history_size : 1000);
     editor->complete = complete_fn;
     editor->context = context;
 
     EditLine *el = editor->el;
-    el_set(el, EL_CLIENTDATA, editor);
-    el_set(el, EL_EDITOR, "emacs");
-    el_set(el, EL_SIGNAL, 0);
-    el_set(el, EL_GETCFN, read_char);
-    el_set(el, EL_PROMPT, prompt_of);
-    el_set(el, EL_HIST, history, editor->history);
-    el_set(el, EL_ADDFN, "coclick-complete", "Complete Lua names and coclick bindings", complete);
-    el_set(el, EL_BIND, "^I", "coclick-complete", NULL);
-    el_source(el, NULL);  // ~/.editrc, as every libedit program reads it
+    libedit.el_set(el, EL_CLIENTDATA, editor);
+    libedit.el_set(el, EL_EDITOR, "emacs");
+    libedit.el_set(el, EL_SIGNAL, 0);
+    libedit.el_set(el, EL_GETCFN, read_char);
+    libedit.el_set(el, EL_PROMPT, prompt_of);
+    libedit.el_set(el, EL_HIST, libedit.history, editor->history);
+    libedit.el_set(el, EL_ADDFN, "coclick-complete", "Complete Lua names and coclick bindings", complete);
+    libedit.el_set(el, EL_BIND, "^I", "coclick-complete", NULL);
+    libedit.el_source(el, NULL);  // ~/.editrc, as every libedit program reads it
     return editor;
 }
 
 void cedit_close(cedit_editor *editor) {
     if (editor == NULL) return;
-    if (editor->el) el_end(editor->el);
-    if (editor->history) history_end(editor->history);
+    if (editor->el) libedit.el_end(editor->el);
+    if (editor->history) libedit.history_end(editor->history);
     free(editor->prompt);
     free(editor);
 }
@@ -226,7 +286,7 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
             }
             if (n > 0) {
                 ahead[n] = '\0';
-                el_push(editor->el, ahead);
+                libedit.el_push(editor->el, ahead);
             }
         }
     }
@@ -241,7 +301,7 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
     errno = 0;
     read_interrupted = 0;
     int failed_before = ferror(editor->out);
-    const char *text = el_gets(editor->el, &count);
+    const char *text = libedit.el_gets(editor->el, &count);
     int error = errno;
     int interrupted = read_interrupted;
     read_interrupted = 0;
@@ -274,11 +334,11 @@ int cedit_read(cedit_editor *editor, const char *prompt, char **line) {
 
 void cedit_history_add(cedit_editor *editor, const char *entry) {
     HistEvent event;
-    history(editor->history, &event, H_ENTER, entry);
+    libedit.history(editor->history, &event, H_ENTER, entry);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain lines (TERM=dumb, or libedit unavailable).
+// Plain lines (TERM=dumb, not a terminal, or no libedit to load).
 
 int cedit_plain_read(const char *prompt, char **line) {
     *line = NULL;

@@ -21,7 +21,8 @@ enum {
 };
 
 // Opens an editor on standard input/output (emacs bindings, ~/.editrc honoured, Tab bound to
-// `complete`); NULL when libedit cannot work on this terminal.
+// `complete`); NULL when libedit cannot work on this terminal, or cannot be loaded (the first
+// call loads libedit.so.2 with dlopen: nothing links it).
 cedit_editor *cedit_open(const char *program, cedit_complete_fn complete, void *context, int history_size);
 void cedit_close(cedit_editor *editor);
 
