@@ -160,7 +160,8 @@ let package = Package(
             ],
             linkerSettings: [
                 // Release only. SQLite (GRDB) linked in from Debian's libsqlite3-dev archive, so
-                // that the package depends on liblua5.4-0 and libedit2 alone (SPEC "Installing"):
+                // that the package depends on liblua5.4-0 and libedit2 alone (SPEC "Installing";
+                // liblua5.4-0 is the one linked, libedit.so.2 is loaded by the REPL: CEditLine):
                 // GRDB's autolinked -lsqlite3 comes first on the link line, where no -Bstatic of
                 // ours can reach, so lld remaps the shared library it finds to the archive beside
                 // it. No exported symbol table (nothing dlsym()s the executable): 3 MB smaller.
