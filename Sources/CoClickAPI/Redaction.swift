@@ -103,7 +103,7 @@ public struct Redactor: Sendable, Hashable {
 
     /// Anything shaped like a JWT (`eyJ...`), whoever issued it.
     static func scrubJWTs(_ text: String) -> String {
-        guard text.contains("eyJ") else { return text }
+        guard mayHoldJWT(text) else { return text }
         var result = ""
         var rest = Substring(text)
         while let range = rest.range(of: "eyJ") {
@@ -114,6 +114,17 @@ public struct Redactor: Sendable, Hashable {
             rest = rest[end...]
         }
         return result + rest
+    }
+
+    /// Whether `text` holds the bytes `eyJ`: read as UTF-8 bytes (Foundation's `contains`
+    /// bridged every line of output to an NSString, 1 % of a start).
+    private static func mayHoldJWT(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "J"), previous == (UInt8(ascii: "e"), UInt8(ascii: "y")) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     private static func isTokenCharacter(_ c: Character) -> Bool {
