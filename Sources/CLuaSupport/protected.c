@@ -4,6 +4,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "CLuaSupport.h"
+#include <stdlib.h>
+#include <string.h>
 
 static int do_gettable(lua_State *L) {  // table, key
     lua_gettable(L, 1);
@@ -74,20 +76,23 @@ static int do_load(lua_State *L) {
     const char *s = (const char *)lua_touserdata(L, 2);
     size_t len = (size_t)lua_tointeger(L, 3);
     const char *name = (const char *)lua_touserdata(L, 4);
-    int status = s != NULL ? luaL_loadbufferx(L, s, len, name, "t")
+    const char *mode = (const char *)lua_touserdata(L, 5);
+    int status = s != NULL ? luaL_loadbufferx(L, s, len, name, mode)
                            : luaL_loadfilex(L, path, NULL);
     lua_pushinteger(L, status);
     lua_insert(L, -2);
     return 2;
 }
 
-static int load_protected(lua_State *L, const char *path, const char *s, size_t len, const char *name) {
+static int load_protected(lua_State *L, const char *path, const char *s, size_t len, const char *name,
+                          const char *mode) {
     lua_pushcfunction(L, do_load);
     lua_pushlightuserdata(L, (void *)path);
     lua_pushlightuserdata(L, (void *)s);
     lua_pushinteger(L, (lua_Integer)len);
     lua_pushlightuserdata(L, (void *)name);
-    int status = clua_pcall(L, 4, 2, 0);
+    lua_pushlightuserdata(L, (void *)mode);
+    int status = clua_pcall(L, 5, 2, 0);
     if (status != LUA_OK) return status;  // message on top
     status = (int)lua_tointeger(L, -2);
     lua_remove(L, -2);
@@ -95,10 +100,52 @@ static int load_protected(lua_State *L, const char *path, const char *s, size_t 
 }
 
 int clua_safe_loadfile(lua_State *L, const char *path) {
-    return load_protected(L, path, NULL, 0, NULL);
+    return load_protected(L, path, NULL, 0, NULL, NULL);
 }
 
 int clua_safe_loadbuffer(lua_State *L, const char *s, size_t len, const char *name) {
     // A NULL buffer would mean "a file": pass a valid empty one instead.
-    return load_protected(L, NULL, s != NULL ? s : "", len, name);
+    return load_protected(L, NULL, s != NULL ? s : "", len, name, "t");
+}
+
+int clua_safe_loadbinary(lua_State *L, const char *s, size_t len, const char *name) {
+    return load_protected(L, NULL, s != NULL ? s : "", len, name, "b");
+}
+
+// lua_dump's writer: appends to a growing malloc'd buffer.
+typedef struct {
+    char *bytes;
+    size_t length;
+    size_t capacity;
+} dump_buffer;
+
+static int append_dump(lua_State *L, const void *p, size_t size, void *ud) {
+    (void)L;
+    dump_buffer *buffer = ud;
+    if (buffer->length + size > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 4096;
+        while (capacity < buffer->length + size) capacity *= 2;
+        char *grown = realloc(buffer->bytes, capacity);
+        if (grown == NULL) return 1;
+        buffer->bytes = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->bytes + buffer->length, p, size);
+    buffer->length += size;
+    return 0;
+}
+
+char *clua_dump(lua_State *L, size_t *len) {
+    dump_buffer buffer = {NULL, 0, 0};
+    // lua_dump raises nothing: it walks the function and calls the writer.
+    if (lua_dump(L, append_dump, &buffer, 0) != 0) {
+        free(buffer.bytes);
+        return NULL;
+    }
+    *len = buffer.length;
+    return buffer.bytes;
+}
+
+const char *clua_ident(void) {
+    return lua_ident;
 }

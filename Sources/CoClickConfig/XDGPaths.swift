@@ -11,7 +11,7 @@ import Glibc
 package struct XDGPaths: Sendable, Hashable {
     /// `.../coclick/`, holding `config.toml`.
     package var configDirectory: String
-    /// `.../coclick/`, holding cached tokens.
+    /// `.../coclick/`, holding cached tokens and the compiled prelude.
     package var cacheDirectory: String
     /// `.../coclick/`, holding REPL history.
     package var stateDirectory: String

@@ -40,7 +40,7 @@ extension LuaState {
 
         // The internals the Lua prelude builds on.
         let base = lua_gettop(L)
-        try load(bytes: PackageResources.prelude_lua, chunkName: Prelude.chunkName)
+        try loadPrelude()
         s.newTable()
         for name in ["json", "coclick", "csv"] {
             pushTable(path: name)

@@ -17,15 +17,18 @@ public final class LuaState {
         /// The width of the terminal on standard output (nil: not a terminal), measured by the
         /// host when `pp` renders; when nil itself, `pp` uses `COLUMNS` or 160.
         public var terminalColumns: (() -> Int?)?
+        /// Where the compiled prelude is kept between runs; nil: compiled at every start.
+        public var compiledChunks: (any CompiledChunkStore)?
 
         public init(
             maxMemoryBytes: Int? = nil, quiet: Bool = false, logSink: ((String) -> Void)? = nil,
-            terminalColumns: (() -> Int?)? = nil
+            terminalColumns: (() -> Int?)? = nil, compiledChunks: (any CompiledChunkStore)? = nil
         ) {
             self.maxMemoryBytes = maxMemoryBytes
             self.quiet = quiet
             self.logSink = logSink
             self.terminalColumns = terminalColumns
+            self.compiledChunks = compiledChunks
         }
     }
 

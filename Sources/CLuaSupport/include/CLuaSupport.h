@@ -140,5 +140,13 @@ int clua_safe_len(lua_State *L, int idx);                       // -> #value (wi
 // A first line starting with '#' is skipped, as luaL_loadfile does.
 int clua_safe_loadfile(lua_State *L, const char *path);
 int clua_safe_loadbuffer(lua_State *L, const char *s, size_t len, const char *name);
+// A chunk as lua_dump wrote it (binary only), as clua_safe_loadbuffer.
+int clua_safe_loadbinary(lua_State *L, const char *s, size_t len, const char *name);
+// The function on top, as lua_dump writes it (debug information kept): a malloc'd buffer the
+// caller frees, and its length in *len; NULL when memory ran out. Raises nothing.
+char *clua_dump(lua_State *L, size_t *len);
+// lua_ident of the liblua this process runs ("$LuaVersion: Lua 5.4.4 ..."): names its release,
+// which the bytecode format may change with.
+const char *clua_ident(void);
 
 #endif

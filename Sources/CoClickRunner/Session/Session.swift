@@ -85,6 +85,9 @@ package final class Session {
                 StandardStreams.writeError(redaction.redact(line) + "\n")
             }, terminalColumns: Terminal.columns)
         if let megabytes = options.maxMemoryMB { configuration.maxMemoryBytes = megabytes * 1024 * 1024 }
+        if let paths = try? XDGPaths(variables: options.variables) {
+            configuration.compiledChunks = CompiledChunkFolder(folder: paths.cacheDirectory)
+        }
         do {
             state = try LuaState(configuration: configuration)
         } catch {
