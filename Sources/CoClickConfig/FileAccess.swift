@@ -91,9 +91,12 @@ package enum FileAccess {
     }
 
     /// Writes `bytes` to `path` atomically: a temporary file in the same directory, created
-    /// with `mode`, flushed to disk, then renamed over `path`. Readers see the old or the new
-    /// file, never a partial one, and the content is never readable with a wider mode.
-    package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t) throws(Failure) {
+    /// with `mode`, flushed to disk (unless not `durable`: a cache that checks what it reads),
+    /// then renamed over `path`. Readers see the old or the new file, never a partial one, and
+    /// the content is never readable with a wider mode.
+    package static func writeAtomically(
+        _ bytes: [UInt8], to path: String, mode: mode_t, durable: Bool = true
+    ) throws(Failure) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var fd: Int32 = -1
@@ -110,7 +113,7 @@ package enum FileAccess {
         if failure == 0 {
             do { try FileDescriptor(rawValue: fd).writeAll(bytes) } catch { failure = (error as? Errno)?.rawValue ?? EIO }
         }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if failure == 0, durable, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == 0 { failure = errno }
         if failure == 0, rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {

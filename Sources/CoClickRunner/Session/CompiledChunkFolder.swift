@@ -28,6 +28,7 @@ struct CompiledChunkFolder: CompiledChunkStore {
     func write(_ name: String, _ bytes: [UInt8]) {
         // A folder that cannot be made or written (a read-only home, say): compiled next time too.
         try? FileAccess.makeDirectories(folder, mode: 0o700)
-        try? FileAccess.writeAtomically(bytes, to: folder + "/" + name, mode: 0o600)
+        // Not flushed to disk: a file torn by a crash fails its checksum and is compiled again.
+        try? FileAccess.writeAtomically(bytes, to: folder + "/" + name, mode: 0o600, durable: false)
     }
 }
