@@ -105,6 +105,35 @@ struct JSONParserTests {
         }
     }
 
+    /// Random strings, seeded: raw bytes between quotes are accepted exactly when they hold no
+    /// quote, backslash or control byte and are valid UTF-8, and come back unchanged; escaped
+    /// by Foundation's encoder, any text comes back unchanged (the eight-byte scan against a
+    /// byte-by-byte reading of the rules).
+    @Test func randomStringsAgreeWithTheRules() throws {
+        var random = SplitMix64(seed: 0x00C0_C11C)
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("Zz09 ~".utf8), [0x22], [0x5C], [0x0A], [0x1F], [0x7F], Array("é".utf8),
+            Array("€".utf8), Array("😀".utf8), [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF8], Array("\\u00e9".utf8),
+        ]
+        for _ in 0..<3000 {
+            var raw: [UInt8] = []
+            for _ in 0..<Int(random.next() % 24) { raw += pieces[Int(random.next() % UInt64(pieces.count))] }
+            let plain = !raw.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+            let text = String(validating: raw, as: UTF8.self)
+            let direct = try? JSONValue.parse(Data([0x22] + raw + [0x22]))
+            if plain, let text {
+                #expect(direct == .string(text), "\(raw)")
+            } else if plain {
+                #expect(direct == nil, "accepted invalid UTF-8: \(raw)")
+            } else if !raw.contains(0x22), !raw.contains(0x5C) {
+                #expect(direct == nil, "accepted a control byte: \(raw)")
+            }
+            guard let text else { continue }
+            let encoded = try JSONEncoder().encode([text])
+            #expect(try JSONValue.parse(encoded) == .array([.string(text)]), "\(raw)")
+        }
+    }
+
     /// Depth is bounded with a clear error; below the bound, deep bodies decode, in one pass
     /// (Foundation's decoder took 22 s over ten 480-deep objects; the README gives the figures).
     @Test func depthIsBoundedAndDeepBodiesDecode() throws {
@@ -148,5 +177,20 @@ struct JSONParserTests {
                 #expect(try await client.meeting(id: created.id).customData == custom)
             }
         }
+    }
+}
+
+/// A small seeded generator (SplitMix64), so that a random test fails the same way every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
