@@ -1,11 +1,12 @@
 /// SplitMix64: a tiny, fast, well-mixed PRNG. The sandbox's data and its fault decisions come
-/// from it so that the same seed always gives the same meetings and the same fault sequence.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// from it so that the same seed always gives the same meetings and the same fault sequence
+/// (and the tests' seeded random inputs).
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
