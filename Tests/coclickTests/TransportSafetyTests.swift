@@ -117,6 +117,11 @@ import Testing
             environment: environment.merging(["SSL_CERT_FILE": key + ".missing"]) { $1 })
         #expect(run.status == 3, "\(run.summary)")
         #expect(run.stderr.contains("SSL_CERT_FILE="), "\(run.summary)")
+        // The roots serve every https request of the run, a webhook's too, whatever the base URL.
+        let local = home.environment(pair("http://127.0.0.1:9/api/v1")).merging(["SSL_CERT_FILE": certificate]) { $1 }
+        run = try BinaryRun.coclick(
+            ["eval", "return (coclick.http.post_json('https://localhost:\(server.port)/hook', {a = 1}))"], environment: local)
+        #expect(run.status == 0 && run.stdout == "200\n", "\(run.summary)")
     }
 }
 

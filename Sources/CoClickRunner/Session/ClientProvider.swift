@@ -39,12 +39,11 @@ extension ClientProvider {
     }
 
     /// What the environment sets for the client: `COCLICK_REQUEST_TIMEOUT`, and extra trusted
-    /// roots (`SSL_CERT_FILE`, `SSL_CERT_DIR`) when the base URL is https: certificates matter
-    /// to TLS only, and parsing a system bundle named there took 20 ms of every http run.
+    /// roots (`SSL_CERT_FILE`, `SSL_CERT_DIR`), whatever the base URL's scheme: the same client
+    /// posts to https webhooks (`coclick.http.post_json`).
     /// - Throws: `ConfigurationError` for a bad value or an unreadable certificate file.
     static func applyEnvironment(to configuration: inout CoClickConfiguration, environment: [String: String]) throws {
         try RequestTimeout.apply(to: &configuration, environment: environment)
-        guard configuration.baseURL.lowercased().hasPrefix("https:") else { return }
         do {
             configuration.extraTrustRoots = try ExtraTrustRoots.from(environment: environment)
         } catch {
