@@ -4,16 +4,63 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "CLuaSupport.h"
+#include "pool.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Static_assert(LUA_EXTRASPACE == sizeof(void *), "clua_runtime_of reads one pointer of extra space");
 
+typedef struct {
+    clua_runtime rt;  // first: the allocator's `ud` and the extra space point at both
+    int warnings_on;
+    clua_pool pool;
+} clua_block;
+
+// Under AddressSanitizer every block is malloc's, so that a use after free stays visible.
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define USE_POOL 0
+#endif
+#endif
+#ifndef USE_POOL
+#define USE_POOL 1
+#endif
+#if !USE_POOL
+#undef CLUA_POOL_MAX
+#define CLUA_POOL_MAX 0
+#endif
+
+// A new block of `size` bytes (> 0): small ones from the pool.
+static void *obtain(clua_block *block, size_t size) {
+    return size <= CLUA_POOL_MAX ? clua_pool_alloc(&block->pool, size) : malloc(size);
+}
+
+static void release(clua_block *block, void *ptr, size_t size) {
+    if (ptr == NULL) return;
+    if (size <= CLUA_POOL_MAX) clua_pool_free(&block->pool, ptr, size);
+    else free(ptr);
+}
+
+// Moves a block of `old` bytes to one of `size` bytes (both > 0), in place when it can.
+static void *resize(clua_block *block, void *ptr, size_t old, size_t size) {
+    if (old > CLUA_POOL_MAX && size > CLUA_POOL_MAX) return realloc(ptr, size);
+    if (old <= CLUA_POOL_MAX && size <= CLUA_POOL_MAX && clua_pool_class(old) == clua_pool_class(size)) return ptr;
+    void *p = obtain(block, size);
+    if (p == NULL) return NULL;
+    memcpy(p, ptr, old < size ? old : size);
+    release(block, ptr, old);
+    return p;
+}
+
 static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    clua_runtime *rt = (clua_runtime *)ud;
+    clua_block *block = (clua_block *)ud;
+    clua_runtime *rt = &block->rt;
     size_t old = ptr ? osize : 0;  // without ptr, osize is a type tag, not a size
     if (nsize == 0) {
-        free(ptr);
+        release(block, ptr, old);
         rt->used -= old;
         return NULL;
     }
@@ -21,7 +68,7 @@ static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         if (rt->swift_depth == 0) return NULL;  // Lua runs: it raises "not enough memory"
         rt->over_limit_in_swift = 1;             // Swift runs: raise later, in the trampoline
     }
-    void *p = ptr ? realloc(ptr, nsize) : malloc(nsize);  // most are new blocks: malloc is cheaper
+    void *p = ptr ? resize(block, ptr, old, nsize) : obtain(block, nsize);
     if (p == NULL) {
         if (rt->swift_depth == 0) return NULL;
         // Returning NULL now would longjmp through a Swift frame.
@@ -57,11 +104,6 @@ static void clua_warn(void *ud, const char *msg, int tocont) {
     continuing = tocont;
 }
 
-typedef struct {
-    clua_runtime rt;
-    int warnings_on;
-} clua_block;
-
 lua_State *clua_newstate(size_t limit) {
     clua_block *block = calloc(1, sizeof(clua_block));
     if (block == NULL) return NULL;
@@ -83,7 +125,9 @@ void clua_close(lua_State *L) {
     clua_runtime *rt = clua_runtime_of(L);
     rt->swift_depth = 1;
     lua_close(L);
-    free(rt);  // first member of its block
+    clua_block *block = (clua_block *)rt;  // first member of its block
+    clua_pool_release(&block->pool);
+    free(block);
 }
 
 void clua_set_limit(lua_State *L, size_t limit) { clua_runtime_of(L)->limit = limit; }
