@@ -90,7 +90,6 @@ let package = Package(
         .target(
             name: "CoClickAPI",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -193,7 +192,13 @@ let package = Package(
         // injectable clock, waits for states.
         .target(name: "CoClickSandboxTesting", dependencies: ["CoClickSandbox", "CoClickAPI"]),
 
-        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting"]),
+        .testTarget(
+            name: "CoClickAPITests",
+            dependencies: [
+                "CoClickAPI", "CoClickSandbox", "CoClickSandboxTesting",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CoClickSandboxTests",
             dependencies: [

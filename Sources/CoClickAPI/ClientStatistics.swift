@@ -16,6 +16,8 @@ public final class ClientStatistics: @unchecked Sendable {
         public var meetingsCreated = 0
         /// Response body bytes received.
         public var bytesReceived = 0
+        /// Connections opened (kept alive, one serves many requests).
+        public var connections = 0
         public init() {}
     }
 

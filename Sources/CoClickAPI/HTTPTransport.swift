@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -14,67 +13,6 @@ struct HTTPExchange: Sendable {
     var truncated = false
 
     var contentType: String? { headers.first(name: "content-type") }
-}
-
-/// Collects a reply on its connection's event loop as AHC hands it over (AHC calls a delegate
-/// there only): the waiting task is resumed once, with the whole exchange, where the async
-/// body stream resumed it for every chunk; the size limit is applied as bytes arrive.
-final class BodyCollector: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = HTTPExchange
-    /// Thrown to stop reading at the limit of a body that may be cut (`truncate`).
-    struct Cut: Error {}
-
-    private let limit: Int
-    private let truncate: Bool
-    private var head: HTTPResponseHead?
-    private var body = Data()
-
-    init(limit: Int, truncate: Bool) {
-        self.limit = limit
-        self.truncate = truncate
-    }
-
-    /// What arrived before a `Cut`: read only after the request ended.
-    var cutExchange: HTTPExchange {
-        HTTPExchange(status: Int(head?.status.code ?? 0), headers: head?.headers ?? [:], body: body, truncated: true)
-    }
-
-    func didReceiveHead(task: HTTPClient.Task<HTTPExchange>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        self.head = head
-        // A body announced over the limit is refused before it is read.
-        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
-        if !truncate, let length, length > limit {
-            return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit))
-        }
-        // Room for an announced body at once (up to 1 MiB: the announcement is the server's word).
-        if let length, length > 0 { body.reserveCapacity(min(length, limit, 1 << 20)) }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<HTTPExchange>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
-        let room = limit - body.count
-        guard part.readableBytes <= room else {
-            guard truncate else { return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit)) }
-            append(part, upTo: room)
-            return task.eventLoop.makeFailedFuture(Cut())
-        }
-        append(part, upTo: part.readableBytes)
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    /// The first `count` readable bytes of `part`, copied from its storage (`Data`'s generic
-    /// append took a dynamic cast and an iterator per part).
-    private func append(_ part: ByteBuffer, upTo count: Int) {
-        part.withUnsafeReadableBytes { raw in
-            guard let start = raw.baseAddress, count > 0 else { return }
-            body.append(start.assumingMemoryBound(to: UInt8.self), count: min(count, raw.count))
-        }
-    }
-
-    func didFinishRequest(task: HTTPClient.Task<HTTPExchange>) throws -> HTTPExchange {
-        guard let head else { throw HTTPClientError.remoteConnectionClosed }
-        return HTTPExchange(status: Int(head.status.code), headers: head.headers, body: body)
-    }
 }
 
 /// A task executor running its jobs on an event loop: a task that sends requests and reads
@@ -112,7 +50,7 @@ struct HTTPRequestSpec: Sendable {
 
 /// The single HTTP client of a `CoClickClient`: timeouts, body limits, retries, tracing.
 final class HTTPTransport: Sendable {
-    let http: HTTPClient
+    let http: HTTP1Client
     private let eventLoops: MultiThreadedEventLoopGroup
     /// Runs tasks on the client's event loop, where their replies arrive (see `PageWindow`).
     let executor: EventLoopTaskExecutor
@@ -125,32 +63,25 @@ final class HTTPTransport: Sendable {
         configuration: CoClickConfiguration, trace: (@Sendable (HTTPTraceEvent) -> Void)?,
         statistics: ClientStatistics? = nil
     ) {
-        var config = HTTPClient.Configuration()
-        // No idle-read timeout: every request has a deadline of the same length covering it to
-        // its body's end (`attemptOnce`), and the read timer AHC re-armed per request cost 2 %
-        // of a listing's CPU.
-        config.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
-        // Connection failures surface at once; this type retries them itself, within its policy.
-        config.connectionPool.retryConnectionEstablishment = false
-        // A redirect could carry the bearer token to another host.
-        config.redirectConfiguration = .disallow
         // Certificates are always verified, against the system's roots and any extra ones.
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         if !configuration.extraTrustRoots.certificates.isEmpty {
             tls.additionalTrustRoots = [.certificates(configuration.extraTrustRoots.certificates)]
         }
-        config.tlsConfiguration = tls
-        // No distributed tracing: AHC's default, the global no-op tracer, still costs every
-        // request a dynamic cast, a span and its attributes (4 % of a listing's event-loop time).
-        config.tracing.tracer = nil
-        // NIO's ClientBootstrap sets TCP_NODELAY on every connection (no Nagle stalls).
         // One event-loop thread of its own: every connection's reads, timers and hand-offs meet
         // on one thread. Listing 100,000 meetings (8 requests in flight) took 0.52 s of CPU on
         // NIO's shared group (a thread per core, waking each other) and 0.36 s on one thread.
+        // NIO's ClientBootstrap sets TCP_NODELAY on every connection (no Nagle stalls).
         self.eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        self.http = HTTPClient(eventLoopGroup: eventLoops, configuration: config)
-        self.executor = EventLoopTaskExecutor(eventLoops.next())
+        let loop = eventLoops.next()
+        var client = HTTP1Client.Configuration(
+            connectTimeout: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)), tls: tls)
+        if let statistics {
+            client.connectionOpened = { statistics.update { $0.connections += 1 } }
+        }
+        self.http = HTTP1Client(loop: loop, configuration: client)
+        self.executor = EventLoopTaskExecutor(loop)
         self.requestTimeout = configuration.requestTimeout
         self.userAgent = configuration.userAgent
         self.trace = trace
@@ -158,7 +89,7 @@ final class HTTPTransport: Sendable {
     }
 
     func shutdown() async throws {
-        try await http.shutdown()
+        await http.shutdown()
         try await eventLoops.shutdownGracefully()
     }
 
@@ -214,35 +145,72 @@ final class HTTPTransport: Sendable {
                 duration: ContinuousClock.now - started, bytes: bytes, attempt: attempt, error: error))
     }
 
-    /// One attempt, bounded by the request timeout from the first byte sent to the last read:
-    /// AHC's deadline covers a delegate's request until its body's end (its async API's deadline
-    /// ends at the head, which needed a racing timer task per request).
+    /// One attempt, bounded by the request timeout from the first byte sent to the last read.
     private func attemptOnce(_ spec: HTTPRequestSpec) async throws -> HTTPExchange {
-        let collector = BodyCollector(limit: spec.bodyLimit, truncate: spec.truncate)
+        guard let target = HTTPRequestTarget(spec.url) else {
+            throw AttemptFailure(
+                CoClickError(.network, message: "invalid URL \(HTTPTraceEvent.redactURL(spec.url))"),
+                retryable: false, mayHaveReachedServer: false)
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: userAgent)
+        headers.add(name: "Accept", value: "application/json")
+        for (name, value) in spec.headers { headers.replaceOrAdd(name: name, value: value) }
+        var body: ByteBuffer?
+        if let data = spec.body {
+            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            body = ByteBuffer(bytes: data)
+        }
+        // The framing is the client's own: a body's length, or none for a GET.
+        headers.remove(name: "Content-Length")
+        headers.remove(name: "Transfer-Encoding")
+        if let body {
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+        } else if spec.method != .GET, spec.method != .HEAD, spec.method != .DELETE {
+            headers.add(name: "Content-Length", value: "0")
+        }
+        headers.replaceOrAdd(name: "Host", value: target.origin.hostHeader)
+        guard Self.headersAreValid(headers) else {
+            throw AttemptFailure(
+                CoClickError(
+                    .network,
+                    message: "\(AttemptFailure.hostPart(spec.url)): a request header's name or value holds a character HTTP forbids"),
+                retryable: false, mayHaveReachedServer: false)
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
+        let request = HTTP1Request(method: spec.method, target: target, headers: headers, body: body)
+        let exchange = http.execute(request, bodyLimit: spec.bodyLimit, truncate: spec.truncate, deadline: deadline)
         do {
-            var headers = HTTPHeaders()
-            headers.add(name: "User-Agent", value: userAgent)
-            headers.add(name: "Accept", value: "application/json")
-            for (name, value) in spec.headers { headers.replaceOrAdd(name: name, value: value) }
-            if spec.body != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
-            let request = try HTTPClient.Request(url: spec.url, method: spec.method, headers: headers, body: spec.body.map { .data($0) })
-            let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
-            let task = http.execute(request: request, delegate: collector, eventLoop: .indifferent, deadline: deadline)
             return try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
+                try await exchange.promise.futureResult.get()
+            } onCancel: { [http] in
+                http.cancel(exchange, with: CancellationError())
             }
-        } catch is BodyCollector.Cut {
-            return collector.cutExchange
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            if let e = error as? HTTPClientError, e == .deadlineExceeded {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            if let e = error as? HTTP1Error, e == .deadlineExceeded {
                 throw AttemptFailure(
                     CoClickError(.timeout, message: "no complete response within \(Self.format(requestTimeout))"),
                     retryable: true, mayHaveReachedServer: true)
             }
             throw AttemptFailure.classify(error, url: spec.url, limit: spec.bodyLimit)
+        }
+    }
+
+    /// Names are tokens (RFC 9110); values hold no control byte but tab (no line break that
+    /// would start a header or a request of its own).
+    static func headersAreValid(_ headers: HTTPHeaders) -> Bool {
+        headers.allSatisfy { name, value in
+            !name.isEmpty
+                && name.utf8.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        true
+                    default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                    }
+                }
+                && value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
         }
     }
 
@@ -267,38 +235,26 @@ struct AttemptFailure: Error {
 
     static func classify(_ error: any Error, url: String, limit: Int) -> AttemptFailure {
         let host = Self.hostPart(url)
-        if error is NIOTooManyBytesError {
-            return AttemptFailure(
-                CoClickError(.decode, message: "response body larger than the \(limit)-byte limit"),
-                retryable: false, mayHaveReachedServer: true)
-        }
-        if let e = error as? HTTPClientError {
-            if [.connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout].contains(e) {
+        if let failure = error as? HTTP1ConnectError { return connectFailure(failure.underlying, host: host) }
+        if let e = error as? HTTP1Error {
+            if e == .bodyTooLarge {
                 return AttemptFailure(
-                    CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
-                    retryable: true, mayHaveReachedServer: false)
-            }
-            if [.readTimeout, .writeTimeout, .deadlineExceeded].contains(e) {
-                return AttemptFailure(
-                    CoClickError(.timeout, message: "\(host) did not answer in time"),
-                    retryable: true, mayHaveReachedServer: true)
+                    CoClickError(.decode, message: "response body larger than the \(limit)-byte limit"),
+                    retryable: false, mayHaveReachedServer: true)
             }
             if e == .remoteConnectionClosed {
                 return AttemptFailure(
                     CoClickError(.network, message: "\(host) closed the connection"),
                     retryable: true, mayHaveReachedServer: true)
             }
-            if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || "\(e)".contains("unsupportedScheme") {
-                return AttemptFailure(
-                    CoClickError(.network, message: "invalid URL \(HTTPTraceEvent.redactURL(url))"),
-                    retryable: false, mayHaveReachedServer: false)
-            }
-            if e == .alreadyShutdown {
+            if e == .shutDown {
                 return AttemptFailure(
                     CoClickError(.network, message: "the HTTP client is shut down"),
                     retryable: false, mayHaveReachedServer: false)
             }
-            return AttemptFailure(CoClickError(.network, message: "\(host): \(e)"), retryable: true, mayHaveReachedServer: true)
+            return AttemptFailure(
+                CoClickError(.timeout, message: "\(host) did not answer in time"),
+                retryable: true, mayHaveReachedServer: true)
         }
         if error is HTTPParserError {
             // Typically a body cut short of its Content-Length by the connection closing.
@@ -306,11 +262,18 @@ struct AttemptFailure: Error {
                 CoClickError(.network, message: "\(host): the reply was cut short or is not valid HTTP (\(error))"),
                 retryable: true, mayHaveReachedServer: true)
         }
-        if error is NIOConnectionError {
+        if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .alreadyClosed || e == .eof {
             return AttemptFailure(
-                CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
-                retryable: true, mayHaveReachedServer: false)
+                CoClickError(.network, message: "\(host) closed the connection"),
+                retryable: true, mayHaveReachedServer: true)
         }
+        return AttemptFailure(
+            CoClickError(.network, message: "\(host): \(Redactor.scrubJWTs(String(String(describing: error).prefix(300))))"),
+            retryable: true, mayHaveReachedServer: true)
+    }
+
+    /// The connection (TCP, then TLS's set-up) could not be made: the request never left.
+    private static func connectFailure(_ error: any Error, host: String) -> AttemptFailure {
         if let e = error as? ChannelError, case .connectTimeout = e {
             return AttemptFailure(
                 CoClickError(.timeout, message: "cannot connect to \(host): timed out"),
@@ -321,7 +284,9 @@ struct AttemptFailure: Error {
                 CoClickError(.network, message: "cannot connect to \(host): connection refused"),
                 retryable: true, mayHaveReachedServer: false)
         }
-        return AttemptFailure(CoClickError(.network, message: "\(host): \(error)"), retryable: true, mayHaveReachedServer: true)
+        return AttemptFailure(
+            CoClickError(.network, message: "cannot connect to \(host): \(Self.connectReason(error))"),
+            retryable: true, mayHaveReachedServer: false)
     }
 
     private static func connectReason(_ error: any Error) -> String {

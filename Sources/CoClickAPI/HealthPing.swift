@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -21,33 +20,41 @@ public enum HealthPing {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw CoClickError(.badRequest, message: "ping URL must start with http:// or https://")
         }
-        var configuration = HTTPClient.Configuration()
-        let nanoseconds = Int64(bound.components.seconds) * 1_000_000_000 + bound.components.attoseconds / 1_000_000_000
-        configuration.timeout = .init(connect: .nanoseconds(nanoseconds), read: .nanoseconds(nanoseconds))
-        configuration.redirectConfiguration = .disallow
-        // A refused connection is a failed ping at once, not retried until the bound.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
-        var request = HTTPClientRequest(url: url)
-        request.method = method == .get ? .GET : .POST
-        request.headers.add(name: "User-Agent", value: userAgent)
-        if method == .post {
-            request.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
         let host = AttemptFailure.hostPart(url)
+        guard let target = HTTPRequestTarget(url) else {
+            throw CoClickError(.badRequest, message: "invalid ping URL \(HTTPTraceEvent.redactURL(url))")
+        }
+        let nanoseconds = Int64(bound.components.seconds) * 1_000_000_000 + bound.components.attoseconds / 1_000_000_000
+        let http = HTTP1Client(
+            loop: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(connectTimeout: .nanoseconds(nanoseconds), tls: .makeClientConfiguration()))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: target.origin.hostHeader)
+        headers.add(name: "User-Agent", value: userAgent)
+        if method == .post {
+            headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+            headers.add(name: "Content-Length", value: String(body.count))
+        }
+        let request = HTTP1Request(
+            method: method == .get ? .GET : .POST, target: target, headers: headers,
+            body: method == .post ? ByteBuffer(bytes: body) : nil)
+        // The reply says nothing we need: a little of it is read, the rest cut.
+        let exchange = http.execute(request, bodyLimit: 64 * 1024, truncate: true, deadline: .now() + .nanoseconds(nanoseconds))
         let outcome: Result<Int, CoClickError>
         do {
-            let response = try await http.execute(request, deadline: .now() + .nanoseconds(nanoseconds))
-            // The reply says nothing we need; read a little of it so the connection ends cleanly.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            outcome = .success(Int(response.status.code))
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            outcome = .success(try await exchange.promise.futureResult.get().status)
+        } catch let error as HTTP1Error where error == .deadlineExceeded {
             outcome = .failure(CoClickError(.timeout, message: "\(host) did not answer within \(bound)"))
+        } catch let error as HTTP1ConnectError {
+            if let e = error.underlying as? ChannelError, case .connectTimeout = e {
+                outcome = .failure(CoClickError(.timeout, message: "\(host) did not answer within \(bound)"))
+            } else {
+                outcome = .failure(CoClickError(.network, message: "cannot reach \(host): \(error)"))
+            }
         } catch {
             outcome = .failure(CoClickError(.network, message: "cannot reach \(host): \(error)"))
         }
-        try? await http.shutdown()
+        await http.shutdown()
         return try outcome.get()
     }
 }
