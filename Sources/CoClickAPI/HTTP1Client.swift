@@ -169,7 +169,16 @@ final class HTTP1Client: @unchecked Sendable {
                     try pipeline.addHandler(HTTP1ExchangeHandler())
                 }
             }
-        bootstrap.connect(host: key.host, port: key.port).whenComplete { [self] result in
+        // An address is connected to as it is: NIO's resolver took 1.2 million instructions a
+        // connection to look up "127.0.0.1". A name goes through it (both address families,
+        // happy eyeballs).
+        let channel: EventLoopFuture<any Channel>
+        if key.isIPAddress, let address = try? SocketAddress(ipAddress: key.host, port: key.port) {
+            channel = bootstrap.connect(to: address)
+        } else {
+            channel = bootstrap.connect(host: key.host, port: key.port)
+        }
+        channel.whenComplete { [self] result in
             switch result {
             case .success(let channel):
                 connected(channel, origin: key, for: exchange)
