@@ -40,20 +40,16 @@ extension CoClickClient {
                 bodyExcerpt: ResponseClassifier.excerpt(exchange.body, scrub: redaction.current.redact))
         }
         let items = document.elements(of: JSONDocument.root)
-        let fingerprint = try document.withReader { page in
-            var fingerprint: [UInt8] = []
+        try document.withReader { page in
             for (index, item) in items.enumerated() {
                 do {
-                    let id = page.bytes(try MeetingSummary.check(page, object: item))
-                    withUnsafeBytes(of: UInt32(truncatingIfNeeded: id.count)) { fingerprint.append(contentsOf: $0) }
-                    fingerprint.append(contentsOf: id)
+                    _ = try MeetingSummary.check(page, object: item)
                 } catch var error as CoClickError {
                     error.message = "list meetings: item \(index + 1): " + error.message
                     error.status = exchange.status
                     throw error
                 }
             }
-            return fingerprint
         }
         statistics?.update {
             $0.pages += 1
@@ -65,7 +61,7 @@ extension CoClickClient {
         let served = exchange.headers.first(name: "x-per").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let effectivePer = served.map { (1...per).contains($0) ? $0 : per } ?? per
         return MeetingPageBody(
-            document: document, items: items, fingerprint: fingerprint, page: page, per: effectivePer, announcedTotal: total)
+            document: document, items: items, page: page, per: effectivePer, announcedTotal: total)
     }
 
     /// Every meeting on every page, up to `concurrency` pages read ahead while the caller works

@@ -27,9 +27,6 @@ package struct MeetingPageBody: Sendable {
     package let document: JSONDocument
     /// The node of each meeting, in order.
     package var items: [Int]
-    /// The page's ids in order, each as its length then its bytes (a page repeating the one
-    /// before is an error).
-    var fingerprint: [UInt8]
     package var page: Int
     package var per: Int
     package var announcedTotal: Int?
@@ -39,6 +36,14 @@ package struct MeetingPageBody: Sendable {
     package var count: Int { items.count }
     /// The next page number, nil on the last page (shorter than `per`, or empty).
     package var next: Int? { (!isCut && !items.isEmpty && items.count >= per) ? page + 1 : nil }
+
+    /// The page's ids, as listed (a page repeating the one before is an error).
+    var ids: PageIDs {
+        PageIDs(count: items.count) { [document, items] k in
+            // Each meeting was checked when the page was read: its id is there.
+            document.withReader { page in MeetingSummary.idNode(page, object: items[k]).map { Array(page.bytes($0)) } ?? [] }
+        }
+    }
 
     /// The first `keep` meetings (the page that reaches a `limit`).
     func prefix(_ keep: Int) -> MeetingPageBody {

@@ -20,7 +20,7 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
                 per: s.per, limit: s.limit, bound: s.concurrency, executor: s.client.transport.executor,
                 fetch: { page, throttle in
                     let result = try await s.client.listMeetingsBody(query: s.query, page: page, per: s.per, throttle: throttle)
-                    return FetchedPage(page: result, items: result.count, per: result.per, ids: result.fingerprint)
+                    return FetchedPage(page: result, items: result.count, per: result.per, ids: result.ids)
                 },
                 trim: { page, keep in page.prefix(keep) })
         }

@@ -34,21 +34,7 @@ extension MeetingSummary {
         guard kind == .object else {
             throw CoClickError(.decode, message: "\(context): expected a JSON object, got \(JSONDocument.typeName(kind))")
         }
-        // One pass over the fields; a repeated key's last value counts, as in `init(json:)`.
-        var id: Int?, token: Int?, user: Int?, status: Int?, startsAt: Int?
-        var i = object + 1
-        while i < Int(page.nodes[object].payload) {
-            let value = i + 1
-            switch page.nodes[i].length {
-            case 2 where page.equals(i, "id"): id = value
-            case 4 where page.equals(i, "user"): user = value
-            case 5 where page.equals(i, "token"): token = value
-            case 6 where page.equals(i, "status"): status = value
-            case 9 where page.equals(i, "starts_at"): startsAt = value
-            default: break
-            }
-            i = page.end(value)
-        }
+        let fields = Fields(page, object: object)
         func string(_ node: Int?, _ key: String) throws -> Int? {
             guard let node, page.nodes[node].kind != .null else { return nil }
             let kind = page.nodes[node].kind
@@ -57,15 +43,47 @@ extension MeetingSummary {
             }
             return node
         }
-        guard let found = try string(id, "id") ?? string(token, "token"), page.nodes[found].length > 0 else { throw missingID }
-        _ = try string(user, "user")
-        _ = try string(status, "status")
-        if let date = try string(startsAt, "starts_at") {
+        guard let found = try string(fields.id, "id") ?? string(fields.token, "token"), page.nodes[found].length > 0 else {
+            throw missingID
+        }
+        _ = try string(fields.user, "user")
+        _ = try string(fields.status, "status")
+        if let date = try string(fields.startsAt, "starts_at") {
             let bytes = page.bytes(date)
             guard let parts = ISO8601Components(utf8: bytes), parts.hasTime, parts.offset != nil else {
                 throw FieldReader.notADate(context: context, key: "starts_at", text: String(decoding: bytes, as: UTF8.self))
             }
         }
         return found
+    }
+
+    /// The node `check` returned for `object`, which it passed: its id (`id` unless null, else `token`).
+    static func idNode(_ page: JSONDocument.Reader, object: Int) -> Int? {
+        let fields = Fields(page, object: object)
+        if let id = fields.id, page.nodes[id].kind != .null { return id }
+        if let token = fields.token, page.nodes[token].kind != .null { return token }
+        return nil
+    }
+
+    /// The value nodes of the fields a summary reads, in one pass over an object's fields; a
+    /// repeated key's last value counts, as in `init(json:)`.
+    private struct Fields {
+        var id: Int?, token: Int?, user: Int?, status: Int?, startsAt: Int?
+
+        init(_ page: JSONDocument.Reader, object: Int) {
+            var i = object + 1
+            while i < Int(page.nodes[object].payload) {
+                let value = i + 1
+                switch page.nodes[i].length {
+                case 2 where page.equals(i, "id"): id = value
+                case 4 where page.equals(i, "user"): user = value
+                case 5 where page.equals(i, "token"): token = value
+                case 6 where page.equals(i, "status"): status = value
+                case 9 where page.equals(i, "starts_at"): startsAt = value
+                default: break
+                }
+                i = page.end(value)
+            }
+        }
     }
 }

@@ -7,9 +7,8 @@ struct FetchedPage<Page: Sendable>: Sendable {
     var items: Int
     /// The page size the server served: a page of this many items may have a successor.
     var per: Int
-    /// The page's ids as the server listed them (before any trim to `limit`), in any form that
-    /// is equal exactly when the ids are.
-    var ids: [UInt8] = []
+    /// The page's ids as the server listed them (before any trim to `limit`).
+    var ids = PageIDs.none
 }
 
 /// Pages fetched in a window, delivered in order. `X-Page` lets pages be asked in any order,
@@ -43,8 +42,9 @@ final class PageWindow<Page: Sendable> {
     private var launched: [Task<FetchedPage<Page>, any Error>] = []
     private var delivered = 0
     private var finished: Bool
-    /// The last page handed out: its number and ids.
-    private var previous: (number: Int, ids: [UInt8])?
+    /// The last page handed out: its number and ids (which keep its body until the next page:
+    /// one page more at most, and the caller usually still holds it).
+    private var previous: (number: Int, ids: PageIDs)?
 
     init(per: Int, limit: Int?, bound: Int, executor: (any TaskExecutor)? = nil, fetch: @escaping Fetch, trim: @escaping Trim) {
         self.executor = executor
@@ -79,7 +79,7 @@ final class PageWindow<Page: Sendable> {
             throw error
         }
         let number = (previous?.number ?? 0) + 1
-        if let previous, !result.ids.isEmpty, result.ids == previous.ids {
+        if let previous, !result.ids.isEmpty, result.ids.same(as: previous.ids) {
             stop()
             throw CoClickError(
                 .decode,

@@ -142,6 +142,40 @@ struct PagingWindowTests {
         _ = window
     }
 
+    /// A page repeating the one before is found from its ids in full: the same count and the
+    /// same first and last ids (all that is compared at first) are not a repeat when an id
+    /// between them differs. Ids are read as `check` reads them (`token` for a null `id`,
+    /// escapes undone).
+    @Test func aRepeatedPageIsEveryIdTheSame() async throws {
+        func ids(_ meetings: [String]) throws -> PageIDs {
+            let document = try JSONDocument.parse(Data(("[" + meetings.joined(separator: ",") + "]").utf8))
+            return MeetingPageBody(document: document, items: document.elements(of: JSONDocument.root), page: 1, per: 10).ids
+        }
+        let page = try ids([#"{"id":"a"}"#, #"{"id":"b"}"#, #"{"id":"c"}"#])
+        #expect(page.same(as: try ids([#"{"id":"a"}"#, #"{"id":null,"token":"b"}"#, #"{"id":"\u0063"}"#])))
+        #expect(!page.same(as: try ids([#"{"id":"a"}"#, #"{"id":"x"}"#, #"{"id":"c"}"#])))
+        #expect(!page.same(as: try ids([#"{"id":"a"}"#, #"{"id":"bb"}"#, #"{"id":"c"}"#])))
+        #expect(!page.same(as: try ids([#"{"id":"a"}"#, #"{"id":"b"}"#, #"{"id":"b"}"#, #"{"id":"c"}"#])))
+        #expect(!page.same(as: try ids([#"{"id":"a"}"#, #"{"id":"c"}"#])))
+        #expect(!page.same(as: PageIDs.none) && PageIDs.none.isEmpty && !page.isEmpty)
+
+        // Through the window: page 2 shares page 1's ends, page 3 repeats page 2.
+        let lists: [[UInt8]] = [[1, 2, 3], [1, 4, 3], [1, 4, 3]]
+        let window = PageWindow<Int>(
+            per: 3, limit: nil, bound: 1,
+            fetch: { page, _ in
+                let list = lists[min(page, 3) - 1]
+                return FetchedPage(page: page, items: 3, per: 3, ids: PageIDs(count: 3) { [list[$0]] })
+            }, trim: { page, _ in page })
+        #expect(try await window.next() == 1)
+        #expect(try await window.next() == 2)
+        await #expect {
+            try await window.next()
+        } throws: {
+            ($0 as? CoClickError)?.message == "list meetings: page 3 repeats page 2: the server ignores X-Page"
+        }
+    }
+
     /// A 429 with Retry-After halves the window (and new requests wait it out); the pages still
     /// come complete and in order.
     @Test func throttlingShrinksTheWindow() async throws {
