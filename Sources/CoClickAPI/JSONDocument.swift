@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON text parsed once (by `JSONParser`) into a flat list of nodes in document order, over
-/// the text's own bytes: strings are ranges of the body (an escaped one is unescaped once, into a
+/// a copy of the text: strings are ranges of the body (an escaped one is unescaped once, into a
 /// side buffer), numbers are already read, and a container knows where its subtree ends.
 ///
 /// It lets a reader take what it needs without building a `JSONValue` tree: a page of meetings
@@ -25,9 +25,7 @@ package struct JSONDocument: Sendable {
         package var escaped = false
     }
 
-    package let bytes: Data
-    var nodes: [Node] = []
-    var unescaped: [UInt8] = []
+    let storage: Storage
 
     /// The root value's node.
     package static let root = 0
@@ -37,9 +35,9 @@ package struct JSONDocument: Sendable {
         try JSONParser.document(data)
     }
 
-    init(bytes: Data) { self.bytes = bytes }
+    init(storage: Storage) { self.storage = storage }
 
-    package func kind(_ index: Int) -> Kind { nodes[index].kind }
+    package func kind(_ index: Int) -> Kind { storage.nodes[index].kind }
 
     /// The node indexes of an array's elements.
     package func elements(of array: Int) -> [Int] {
@@ -57,11 +55,7 @@ package struct JSONDocument: Sendable {
 
     /// Calls `body` with a reader over the document's memory, for loops over many nodes.
     package func withReader<R>(_ body: (Reader) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { text in
-            try unescaped.withUnsafeBytes { side in
-                try nodes.withUnsafeBufferPointer { nodes in try body(Reader(nodes: nodes, text: text, side: side)) }
-            }
-        }
+        try withExtendedLifetime(storage) { try body(Reader(nodes: storage.nodes, text: storage.text, side: storage.side)) }
     }
 
     /// The nodes and the bytes they point into, valid inside `withReader` only.

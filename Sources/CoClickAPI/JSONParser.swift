@@ -10,6 +10,9 @@ import Foundation
 /// an error (never a float that silently lost digits); a number with a fraction or an exponent
 /// is `.number`, and one beyond `Double`'s range an error. Nesting is bounded by `maxDepth`.
 /// Errors name what was wrong and the byte (from 1), as `json.decode` does.
+///
+/// One loop over the values (`run`), its position and the open container in locals, instead of
+/// a function per value calling the next: a page's 190-byte meeting took 2,000 instructions.
 struct JSONParser {
     /// Deeper than any body the API sends, and as deep as Foundation's decoder allowed.
     static let maxDepth = 512
@@ -20,10 +23,22 @@ struct JSONParser {
         var description: String { "\(what) at byte \(offset + 1)" }
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var i = 0
-    private var depth = 0
-    private var document: JSONDocument
+    /// The text: `count` bytes, then `JSONDocument.Storage.padding` zero bytes. A byte is read at
+    /// any offset up to `count` (and eight from any such offset) without a bounds check: the zero
+    /// at `count` is no token's first byte, stops a whitespace run and ends a string scan.
+    private let text: UnsafePointer<UInt8>
+    private let count: Int
+    private var nodes: JSONNodeBuffer
+    private var unescaped: [UInt8] = []
+
+    /// The container being read: its node (-1 when none is open), its kind and how many elements
+    /// it has so far. An outer one's count waits in its node's `length`, and each one's parent
+    /// node in its `payload`, until it closes: no stack besides the nodes.
+    private struct Open {
+        var node = -1
+        var isObject = false
+        var elements = 0
+    }
 
     /// Throws a `Failure`.
     static func parse(_ data: Data) throws -> JSONValue {
@@ -34,218 +49,182 @@ struct JSONParser {
     static func document(_ data: Data) throws -> JSONDocument {
         // Node offsets are 32-bit; bodies are capped far below (32 MiB).
         guard data.count < Int(UInt32.max) else { throw Failure(what: "text too large", offset: 0) }
-        return try data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw, document: JSONDocument(bytes: data))
-            // About a node per 16 bytes of a page; not more up front for a large hostile body.
-            parser.document.nodes.reserveCapacity(min(raw.count / 16, 65_536))
-            try parser.value()
-            parser.skipWhitespace()
-            if parser.i != raw.count { throw parser.failure("trailing characters after the value") }
-            return parser.document
+        let text = data.withUnsafeBytes { JSONDocument.Storage.paddedCopy($0) }
+        // About a node per 16 bytes of a page; not more up front for a large hostile body.
+        var parser = JSONParser(text: text, count: data.count, nodes: JSONNodeBuffer(capacity: min(data.count / 16, 65_536)))
+        do {
+            try parser.run()
+        } catch {
+            text.deallocate()
+            parser.nodes.deallocate()
+            throw error
         }
+        let side = parser.unescaped.withUnsafeBytes { UnsafeRawBufferPointer(start: JSONDocument.Storage.paddedCopy($0), count: $0.count) }
+        return JSONDocument(
+            storage: JSONDocument.Storage(text: UnsafeRawBufferPointer(start: text, count: data.count), side: side, nodes: parser.nodes.nodes))
     }
 
-    private init(bytes: UnsafeRawBufferPointer, document: JSONDocument) {
-        self.bytes = bytes
-        self.document = document
+    /// `text` from `JSONDocument.Storage.paddedCopy`.
+    private init(text: UnsafeMutableRawPointer, count: Int, nodes: JSONNodeBuffer) {
+        self.text = UnsafePointer(text.assumingMemoryBound(to: UInt8.self))
+        self.count = count
+        self.nodes = nodes
     }
 
-    private func failure(_ what: String, at offset: Int? = nil) -> Failure {
-        Failure(what: what, offset: offset ?? i)
+    private func failure(_ what: String, at offset: Int) -> Failure {
+        Failure(what: what, offset: offset)
     }
 
-    private mutating func skipWhitespace() {
-        var j = i  // a local index: the hot loops keep it in a register
-        while j < bytes.count {
-            switch bytes[j] {
-            case 0x20, 0x0A, 0x0D, 0x09: j += 1
-            default:
-                i = j
-                return
+    @inline(__always)
+    private func skipWhitespace(_ from: Int) -> Int {
+        var i = from
+        // Bodies are mostly compact: one comparison when no whitespace comes.
+        while text[i] <= 0x20 {
+            switch text[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i &+= 1
+            default: return i
             }
         }
-        i = j
+        return i
     }
 
+    @inline(__always)
     private mutating func append(_ kind: JSONDocument.Kind, payload: Int64 = 0) {
-        document.nodes.append(JSONDocument.Node(payload: payload, kind: kind))
+        nodes.append(JSONDocument.Node(payload: payload, kind: kind))
     }
 
-    private mutating func value() throws {
-        skipWhitespace()
-        guard i < bytes.count else { throw failure("unexpected end of input") }
-        switch bytes[i] {
-        case UInt8(ascii: "{"): try object()
-        case UInt8(ascii: "["): try array()
-        case UInt8(ascii: "\""):
-            i += 1
-            try string()
-        case UInt8(ascii: "t"):
-            try literal("true")
-            append(.true)
-        case UInt8(ascii: "f"):
-            try literal("false")
-            append(.false)
-        case UInt8(ascii: "n"):
-            try literal("null")
-            append(.null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
-        default: throw failure("unexpected character")
+    /// Every value of the text, in order.
+    private mutating func run() throws {
+        var i = 0
+        var depth = 0
+        var open = Open()
+        value: while true {
+            i = skipWhitespace(i)
+            let c = text[i]
+            switch c {
+            case UInt8(ascii: "\""):
+                i = try string(i &+ 1)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth &+= 1
+                if depth > Self.maxDepth { throw failure("nesting deeper than \(Self.maxDepth)", at: i) }
+                if open.node >= 0 { nodes[open.node].length = UInt32(truncatingIfNeeded: open.elements) }
+                let isObject = c == UInt8(ascii: "{")
+                let node = nodes.count
+                append(isObject ? .object : .array, payload: Int64(open.node))
+                open = Open(node: node, isObject: isObject, elements: 0)
+                i = skipWhitespace(i &+ 1)
+                if text[i] != (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    if isObject { i = try key(i) }
+                    continue value
+                }
+                i &+= 1
+                close(&open)
+                depth &-= 1
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                i = try number(i)
+            case UInt8(ascii: "t"):
+                try literal(i, "true", 0x6575_7274)
+                append(.true)
+                i &+= 4
+            case UInt8(ascii: "f"):
+                try literal(i, "false", 0x65_736C_6166)
+                append(.false)
+                i &+= 5
+            case UInt8(ascii: "n"):
+                try literal(i, "null", 0x6C6C_756E)
+                append(.null)
+                i &+= 4
+            default:
+                throw failure(i < count ? "unexpected character" : "unexpected end of input", at: i)
+            }
+            // A value is complete: what follows it in its container.
+            while open.node >= 0 {
+                open.elements &+= 1
+                i = skipWhitespace(i)
+                let c = text[i]
+                if c == UInt8(ascii: ",") {
+                    i &+= 1
+                    if open.isObject { i = try key(i) }
+                    continue value
+                }
+                if c == (open.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    i &+= 1
+                    close(&open)
+                    depth &-= 1
+                    continue
+                }
+                if i >= count { throw failure(open.isObject ? "unterminated object" : "unterminated array", at: i) }
+                throw failure(open.isObject ? "expected ',' or '}'" : "expected ',' or ']'", at: i)
+            }
+            break
+        }
+        i = skipWhitespace(i)
+        if i != count { throw failure("trailing characters after the value", at: i) }
+    }
+
+    /// Completes the container's node and makes its parent the open one.
+    @inline(__always)
+    private func close(_ open: inout Open) {
+        let parent = Int(nodes[open.node].payload)
+        nodes[open.node].length = UInt32(truncatingIfNeeded: open.elements)
+        nodes[open.node].payload = Int64(nodes.count)
+        open.node = parent
+        if parent >= 0 {
+            open.elements = Int(nodes[parent].length)
+            open.isObject = nodes[parent].kind == .object
         }
     }
 
-    /// Opens a container: its node, completed by `close` once its elements are in.
-    private mutating func open(_ kind: JSONDocument.Kind) throws -> Int {
-        depth += 1
-        if depth > Self.maxDepth { throw failure("nesting deeper than \(Self.maxDepth)") }
-        i += 1
-        append(kind)
-        return document.nodes.count - 1
+    /// An object's key and its colon, from `i`; returns the offset after the colon.
+    @inline(__always)
+    private mutating func key(_ from: Int) throws -> Int {
+        var i = skipWhitespace(from)
+        guard text[i] == UInt8(ascii: "\"") else { throw failure("expected a string key", at: i) }
+        i = skipWhitespace(try string(i &+ 1))
+        guard text[i] == UInt8(ascii: ":") else { throw failure("expected ':'", at: i) }
+        return i &+ 1
     }
 
-    private mutating func close(_ index: Int, count: Int) {
-        depth -= 1
-        document.nodes[index].length = UInt32(truncatingIfNeeded: count)
-        document.nodes[index].payload = Int64(document.nodes.count)
+    /// `word` at `i`, its bytes `pattern` read as a little-endian integer (the padding makes the
+    /// eight-byte read safe; a text ending inside the word has zeros there).
+    @inline(__always)
+    private func literal(_ i: Int, _ word: StaticString, _ pattern: UInt64) throws {
+        let bits = word.utf8CodeUnitCount * 8
+        let read = UInt64(littleEndian: UnsafeRawPointer(text).loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        guard read & ((1 &<< UInt64(bits)) &- 1) == pattern else { throw failure("invalid literal", at: i) }
     }
 
-    private mutating func object() throws {
-        let node = try open(.object)
-        var count = 0
-        skipWhitespace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
-            i += 1
-            close(node, count: 0)
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-            i += 1
-            try string()
-            skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            i += 1
-            try value()
-            count += 1
-            skipWhitespace()
-            guard i < bytes.count else { throw failure("unterminated object") }
-            let c = bytes[i]
-            i += 1
-            if c == UInt8(ascii: "}") { break }
-            if c != UInt8(ascii: ",") { throw failure("expected ',' or '}'", at: i - 1) }
-        }
-        close(node, count: count)
-    }
-
-    private mutating func array() throws {
-        let node = try open(.array)
-        var count = 0
-        skipWhitespace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "]") {
-            i += 1
-            close(node, count: 0)
-            return
-        }
-        while true {
-            try value()
-            count += 1
-            skipWhitespace()
-            guard i < bytes.count else { throw failure("unterminated array") }
-            let c = bytes[i]
-            i += 1
-            if c == UInt8(ascii: "]") { break }
-            if c != UInt8(ascii: ",") { throw failure("expected ',' or ']'", at: i - 1) }
-        }
-        close(node, count: count)
-    }
-
-    private mutating func literal(_ word: StaticString) throws {
-        let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard bytes.count - i >= expected.count else { throw failure("invalid literal") }
-        for k in 0..<expected.count where bytes[i + k] != expected[k] { throw failure("invalid literal") }
-        i += expected.count
-    }
-
-    /// `i` just after the opening quote; leaves it after the closing one, the string's node added.
-    private mutating func string() throws {
-        let start = i
-        var high: UInt8 = 0
-        var j = i
+    /// From `start`, just after the opening quote: adds the string's node and returns the offset
+    /// after the closing quote.
+    @inline(__always)
+    private mutating func string(_ start: Int) throws -> Int {
+        var j = start
         // Eight bytes at a time while none of them ends the plain run (a quote, a backslash, a
         // control character): strings are most of a page's bytes, and this is 2 instructions a
-        // byte where the loop below takes 12.
+        // byte where a byte loop takes 12. The padding's zero ends the run at the end of the text.
         var wide: UInt64 = 0
-        while bytes.count - j >= 8 {
-            let chunk = bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+        while true {
+            let chunk = UnsafeRawPointer(text).loadUnaligned(fromByteOffset: j, as: UInt64.self)
             let ends = Self.plainRunEnds(chunk)
-            guard ends == 0 else {
+            if ends != 0 {
                 // The lowest flagged byte is the first that ends the run (the tests' false
                 // positives only ever sit above a true one); the bytes before it are plain.
-                let plain = ends.trailingZeroBitCount / 8
-                wide |= chunk & ((1 &<< (UInt64(plain) &* 8)) &- 1)
-                j += plain
+                let plain = ends.trailingZeroBitCount &>> 3
+                wide |= chunk & ((1 &<< (UInt64(truncatingIfNeeded: plain) &<< 3)) &- 1)
+                j &+= plain
                 break
             }
             wide |= chunk
-            j += 8
+            j &+= 8
         }
-        if wide & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
-        while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-            high |= c
-            j += 1
+        guard text[j] == UInt8(ascii: "\"") else { return try escapedString(start, at: j) }
+        // No byte above 0x7F: ASCII, valid UTF-8 without looking further.
+        if wide & 0x8080_8080_8080_8080 != 0 {
+            try validate(UnsafeRawBufferPointer(start: text + start, count: j &- start), errorAt: { start + $0 })
         }
-        i = j
-        guard i < bytes.count else { throw failure("unterminated string") }
-        if bytes[i] == UInt8(ascii: "\"") {
-            if high >= 0x80 { try validate(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), errorAt: { start + $0 }) }
-            document.nodes.append(
-                JSONDocument.Node(offset: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: i - start), kind: .string))
-            i += 1
-            return
-        }
-        // Escapes: unescaped into the side buffer, then the whole validated.
-        let from = document.unescaped.count
-        document.unescaped.append(contentsOf: bytes[start..<i])
-        while true {
-            guard i < bytes.count else { throw failure("unterminated string") }
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                break
-            }
-            if c < 0x20 { throw failure("control character in string") }
-            if c != UInt8(ascii: "\\") {
-                document.unescaped.append(c)
-                i += 1
-                continue
-            }
-            guard i + 1 < bytes.count else { throw failure("unterminated string") }
-            let e = bytes[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "\""): document.unescaped.append(0x22)
-            case UInt8(ascii: "\\"): document.unescaped.append(0x5C)
-            case UInt8(ascii: "/"): document.unescaped.append(0x2F)
-            case UInt8(ascii: "b"): document.unescaped.append(0x08)
-            case UInt8(ascii: "f"): document.unescaped.append(0x0C)
-            case UInt8(ascii: "n"): document.unescaped.append(0x0A)
-            case UInt8(ascii: "r"): document.unescaped.append(0x0D)
-            case UInt8(ascii: "t"): document.unescaped.append(0x09)
-            case UInt8(ascii: "u"): try unicodeEscape()
-            default: throw failure("invalid escape in string", at: i - 2)
-            }
-        }
-        // An offset in the unescaped text is not one in the body: name the string's start then.
-        try document.unescaped.withUnsafeBytes { buffer in
-            try validate(UnsafeRawBufferPointer(rebasing: buffer[from...]), errorAt: { _ in start })
-        }
-        document.nodes.append(
-            JSONDocument.Node(
-                offset: UInt32(truncatingIfNeeded: from), length: UInt32(truncatingIfNeeded: document.unescaped.count - from),
-                kind: .string, escaped: true))
+        nodes.append(
+            JSONDocument.Node(offset: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: j &- start), kind: .string))
+        return j &+ 1
     }
 
     /// Nonzero when a byte of `chunk` is a quote, a backslash or below 0x20: the high bit of
@@ -263,35 +242,86 @@ struct JSONParser {
         return (hasQuote | hasBackslash | hasControl) & highs
     }
 
-    /// `i` after `\u`: appends the code point (a surrogate pair as one) as UTF-8.
-    private mutating func unicodeEscape() throws {
-        let escape = i - 2
-        var scalar = try hex4()
+    /// The string from `start` (after its opening quote), its plain run ending at `from` on a
+    /// backslash, a control character or the end of the text: unescaped into the side buffer,
+    /// then the whole validated. Returns the offset after the closing quote.
+    @inline(never)
+    private mutating func escapedString(_ start: Int, at from: Int) throws -> Int {
+        var i = from
+        let first = unescaped.count
+        unescaped.append(contentsOf: UnsafeBufferPointer(start: text + start, count: i - start))
+        while true {
+            guard i < count else { throw failure("unterminated string", at: i) }
+            let c = text[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                break
+            }
+            if c < 0x20 { throw failure("control character in string", at: i) }
+            if c != UInt8(ascii: "\\") {
+                unescaped.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < count else { throw failure("unterminated string", at: i) }
+            let e = text[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): unescaped.append(0x22)
+            case UInt8(ascii: "\\"): unescaped.append(0x5C)
+            case UInt8(ascii: "/"): unescaped.append(0x2F)
+            case UInt8(ascii: "b"): unescaped.append(0x08)
+            case UInt8(ascii: "f"): unescaped.append(0x0C)
+            case UInt8(ascii: "n"): unescaped.append(0x0A)
+            case UInt8(ascii: "r"): unescaped.append(0x0D)
+            case UInt8(ascii: "t"): unescaped.append(0x09)
+            case UInt8(ascii: "u"): i = try unicodeEscape(i)
+            default: throw failure("invalid escape in string", at: i - 2)
+            }
+        }
+        // An offset in the unescaped text is not one in the body: name the string's start then.
+        try unescaped.withUnsafeBytes { buffer in
+            try validate(UnsafeRawBufferPointer(rebasing: buffer[first...]), errorAt: { _ in start })
+        }
+        nodes.append(
+            JSONDocument.Node(
+                offset: UInt32(truncatingIfNeeded: first), length: UInt32(truncatingIfNeeded: unescaped.count - first),
+                kind: .string, escaped: true))
+        return i
+    }
+
+    /// From `from`, after `\u`: appends the code point (a surrogate pair as one) as UTF-8 and
+    /// returns the offset after the escape.
+    private mutating func unicodeEscape(_ from: Int) throws -> Int {
+        let escape = from - 2
+        var i = from
+        var scalar = try hex4(&i)
         if scalar >= 0xDC00 && scalar <= 0xDFFF { throw failure("lone low surrogate in unicode escape", at: escape) }
         if scalar >= 0xD800 && scalar <= 0xDBFF {
-            guard bytes.count - i >= 6, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+            guard count - i >= 6, text[i] == UInt8(ascii: "\\"), text[i + 1] == UInt8(ascii: "u") else {
                 throw failure("high surrogate not followed by a low surrogate", at: escape)
             }
             i += 2
-            let low = try hex4()
+            let low = try hex4(&i)
             guard low >= 0xDC00 && low <= 0xDFFF else { throw failure("high surrogate not followed by a low surrogate", at: escape) }
             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
         }
         guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid unicode escape", at: escape) }
-        UTF8.encode(unicode) { document.unescaped.append($0) }
+        UTF8.encode(unicode) { unescaped.append($0) }
+        return i
     }
 
-    private mutating func hex4() throws -> UInt32 {
-        guard bytes.count - i >= 4 else { throw failure("truncated unicode escape") }
+    private func hex4(_ i: inout Int) throws -> UInt32 {
+        guard count - i >= 4 else { throw failure("truncated unicode escape", at: i) }
         var v: UInt32 = 0
         for k in 0..<4 {
-            let c = bytes[i + k]
+            let c = text[i + k]
             let h: UInt8
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): h = c - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): h = c - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): h = c - UInt8(ascii: "A") + 10
-            default: throw failure("invalid unicode escape")
+            default: throw failure("invalid unicode escape", at: i)
             }
             v = v << 4 | UInt32(h)
         }
@@ -310,51 +340,54 @@ struct JSONParser {
         throw failure("invalid UTF-8 in a string", at: errorAt(offset))
     }
 
-    private mutating func number() throws {
-        let start = i
+    /// From `start` (a minus or a digit): adds the number's node and returns the offset after it.
+    /// The zero after the text is no digit, sign, point or exponent: no bounds checks.
+    private mutating func number(_ start: Int) throws -> Int {
+        var i = start
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") {
+        if text[i] == UInt8(ascii: "-") {
             negative = true
             i += 1
         }
-        guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
+        guard isDigit(text[i]) else { throw failure("invalid number", at: i) }
         var magnitude: UInt64 = 0
         var overflow = false
-        if bytes[i] == UInt8(ascii: "0") {
+        if text[i] == UInt8(ascii: "0") {
             i += 1
-            if i < bytes.count && isDigit(bytes[i]) { throw failure("leading zero in number") }
+            if isDigit(text[i]) { throw failure("leading zero in number", at: i) }
         } else {
-            while i < bytes.count && isDigit(bytes[i]) {
+            while isDigit(text[i]) {
                 let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
-                let (m2, o2) = m1.addingReportingOverflow(UInt64(bytes[i] - UInt8(ascii: "0")))
+                let (m2, o2) = m1.addingReportingOverflow(UInt64(text[i] - UInt8(ascii: "0")))
                 overflow = overflow || o1 || o2
                 magnitude = m2
                 i += 1
             }
         }
         var integral = true
-        if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+        if text[i] == UInt8(ascii: ".") {
             integral = false
             i += 1
-            guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
-            while i < bytes.count && isDigit(bytes[i]) { i += 1 }
+            guard isDigit(text[i]) else { throw failure("invalid number", at: i) }
+            while isDigit(text[i]) { i += 1 }
         }
-        if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+        if text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
             integral = false
             i += 1
-            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
-            guard i < bytes.count, isDigit(bytes[i]) else { throw failure("invalid number") }
-            while i < bytes.count && isDigit(bytes[i]) { i += 1 }
+            if text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+            guard isDigit(text[i]) else { throw failure("invalid number", at: i) }
+            while isDigit(text[i]) { i += 1 }
         }
         if integral {
             let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
             guard !overflow, magnitude <= limit else { throw failure("integer out of range (beyond 64 bits)", at: start) }
             append(.integer, payload: negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
-            return
+            return i
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard let d = Double(text), d.isFinite else { throw failure("number out of range", at: start) }
+        let number = String(decoding: UnsafeRawBufferPointer(start: text + start, count: i - start), as: UTF8.self)
+        guard let d = Double(number), d.isFinite else { throw failure("number out of range", at: start) }
         append(.number, payload: Int64(bitPattern: d.bitPattern))
+        return i
     }
 
     @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }

@@ -60,6 +60,66 @@ struct JSONParserTests {
         #expect(items.count == values.count)
         for (item, value) in zip(items, values) { #expect(document.value(at: item) == value) }
         #expect(document.typeName(items[0]) == "object" && document.typeName(items[4]) == "number")
+        // Each container's count is its own, whatever it holds (the parser keeps an outer one's
+        // count in its node while an inner one is open).
+        document.withReader { reader in
+            for index in reader.nodes.indices where reader.nodes[index].kind == .array || reader.nodes[index].kind == .object {
+                switch document.value(at: index) {
+                case .array(let items): #expect(Int(reader.nodes[index].length) == items.count, "node \(index)")
+                case .object(let fields): #expect(Int(reader.nodes[index].length) == fields.count, "node \(index)")
+                default: Issue.record("node \(index) is no container")
+                }
+            }
+        }
+    }
+
+    /// The nodes' room grows as a body needs (a node per 16 bytes is made up front; here one
+    /// per two), every node kept.
+    @Test func manySmallValuesAreAllKept() throws {
+        let count = 100_000
+        let text = "[" + (0..<count).map { String($0 % 10) }.joined(separator: ",") + "]"
+        let document = try JSONDocument.parse(Data(text.utf8))
+        let items = document.elements(of: JSONDocument.root)
+        #expect(items.count == count)
+        #expect(items.enumerated().allSatisfy { document.value(at: $1) == .integer(Int64($0 % 10)) })
+    }
+
+    /// The text ends where its bytes do: read past, the parser sees a zero byte, which it must
+    /// not take for a character of the text. A text cut anywhere (inside a string, a literal, a
+    /// number, between tokens) is refused as cut; the same text with a NUL byte where the end
+    /// was is refused for that byte.
+    @Test func theEndOfTheTextIsNoZeroByte() {
+        let cases: [(String, String, String)] = [
+            ("", "unexpected end of input at byte 1", "unexpected character at byte 1"),
+            ("[", "unexpected end of input at byte 2", "unexpected character at byte 2"),
+            ("[1", "unterminated array at byte 3", "expected ',' or ']' at byte 3"),
+            ("[1,", "unexpected end of input at byte 4", "unexpected character at byte 4"),
+            ("{", "expected a string key at byte 2", "expected a string key at byte 2"),
+            (#"{"a""#, "expected ':' at byte 5", "expected ':' at byte 5"),
+            (#"{"a":"#, "unexpected end of input at byte 6", "unexpected character at byte 6"),
+            (#"{"a":1"#, "unterminated object at byte 7", "expected ',' or '}' at byte 7"),
+            ("t", "invalid literal at byte 1", "invalid literal at byte 1"),
+            ("tru", "invalid literal at byte 1", "invalid literal at byte 1"),
+            ("[fals", "invalid literal at byte 2", "invalid literal at byte 2"),
+            ("nul", "invalid literal at byte 1", "invalid literal at byte 1"),
+            ("-", "invalid number at byte 2", "invalid number at byte 2"),
+            ("1.", "invalid number at byte 3", "invalid number at byte 3"),
+            ("1e+", "invalid number at byte 4", "invalid number at byte 4"),
+            ("[12", "unterminated array at byte 4", "expected ',' or ']' at byte 4"),
+            (#""\"#, "unterminated string at byte 2", "invalid escape in string at byte 2"),
+            (#""\u00"#, "truncated unicode escape at byte 4", "truncated unicode escape at byte 4"),
+        ]
+        for (text, cut, nul) in cases {
+            #expect(failure(text) == "response is not valid JSON: " + cut, "\(text)")
+            #expect(failure(Array(text.utf8) + [0]) == "response is not valid JSON: " + nul, "\(text) NUL")
+        }
+        // A string cut at each offset of its eight-byte chunks, and one with a NUL byte there.
+        for length in 0..<20 {
+            let open = "[\"" + String(repeating: "a", count: length)
+            #expect(failure(open) == "response is not valid JSON: unterminated string at byte \(length + 3)")
+            #expect(failure(Array(open.utf8) + [0]) == "response is not valid JSON: control character in string at byte \(length + 3)")
+            #expect(failure(Array(open.utf8) + [0, 0x22, 0x5D]) == "response is not valid JSON: control character in string at byte \(length + 3)")
+        }
     }
 
     @Test func refusesInvalidTextNamingTheByte() {
