@@ -20,6 +20,16 @@ public struct ISO8601Components: Sendable, Hashable {
 
     /// The same from UTF-8 bytes (a date inside a response body, read where it lies).
     init?(utf8 bytes: UnsafeRawBufferPointer) {
+        guard let parts = Self.apiLayout(bytes) ?? Self(fieldByField: bytes) else { return nil }
+        self = parts
+    }
+
+    init(year: Int, month: Int, day: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
+    /// Any of the forms above, a field at a time (`apiLayout` reads the API's own at once).
+    init?(fieldByField bytes: UnsafeRawBufferPointer) {
         var c = Cursor(bytes: bytes)
         guard let year = c.digits(4), c.take("-"), let month = c.digits(2), c.take("-"), let day = c.digits(2),
             (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month)
