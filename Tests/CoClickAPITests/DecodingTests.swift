@@ -111,6 +111,31 @@ struct DecodingTests {
             } catch let error as CoClickError { checked = error.message }
             #expect(checked == typed, "\(text)")
         }
+        // Every field in each of its kinds, together: the same verdict and the same id (the page
+        // check passes its fields in one test of their kinds, and finds its error otherwise).
+        let kinds = ["", #""x""#, #""""#, "null", "7", "[]", #""2021-10-27T17:10:36.000+02:00""#]
+        for combination in 0..<(kinds.count * kinds.count * kinds.count * kinds.count * kinds.count) {
+            var rest = combination
+            var fields: [String] = []
+            for key in ["id", "token", "user", "status", "starts_at"] {
+                let value = kinds[rest % kinds.count]
+                rest /= kinds.count
+                if !value.isEmpty { fields.append("\"\(key)\":\(value)") }
+            }
+            let text = "{" + fields.joined(separator: ",") + "}"
+            let document = try JSONDocument.parse(Data(text.utf8))
+            var typed: String
+            do {
+                typed = try MeetingSummary(json: document.value(at: JSONDocument.root)).id
+            } catch let error as CoClickError { typed = error.message }
+            var checked: String
+            do {
+                checked = try document.withReader { page in
+                    String(decoding: page.bytes(try MeetingSummary.check(page, object: JSONDocument.root)), as: UTF8.self)
+                }
+            } catch let error as CoClickError { checked = error.message }
+            #expect(checked == typed, "\(text)")
+        }
     }
 
     @Test func missingIdIsADecodeError() throws {
