@@ -50,35 +50,56 @@ struct HTTP1ClientTests {
         #expect(!HTTPTransport.headersAreValid(["": "a"]))
     }
 
-    /// A listing reuses its window's connections, and 40 concurrent requests share at most
-    /// eight: the ones beyond wait for a connection, in order, and all succeed.
+    /// 40 concurrent requests share at most eight connections (the ones beyond wait for a
+    /// connection, in order, and all succeed), and 40 more reuse them; a listing of 21 pages
+    /// reuses its window's connections. (A listing's end cancels the requests beyond its last
+    /// page, closing their connections: each part has a client of its own.)
     @Test func connectionsAreKeptAliveAndBounded() async throws {
         try await withSandbox(meetings: 2_000) { server in
-            let statistics = ClientStatistics()
-            let client = CoClickClient(configuration: TestSandbox.clientConfiguration(server), statistics: statistics)
-            do {
+            let ids = try await Self.withClient(server) { client, _ in
                 var ids: [String] = []
                 for try await summary in client.meetings(per: 100) { ids.append(summary.id) }
-                #expect(ids.count == 2_000)
-                let listed = statistics.snapshot
-                #expect(listed.requests >= 21)
-                #expect(listed.connections >= 1 && listed.connections <= 8, "\(listed)")
-
-                let meetings = try await withThrowingTaskGroup(of: String.self) { group in
-                    for id in ids.prefix(40) { group.addTask { try await client.meeting(id: id).id } }
-                    var got: [String] = []
-                    for try await id in group { got.append(id) }
-                    return got
-                }
-                #expect(Set(meetings) == Set(ids.prefix(40)))
-                let after = statistics.snapshot
-                #expect(after.requests == listed.requests + 40)
-                #expect(after.connections <= 8, "\(after)")
-            } catch {
-                try? await client.shutdown()
-                throw error
+                return ids
             }
+            #expect(ids.count == 2_000)
+
+            try await Self.withClient(server) { client, statistics in
+                for round in 1...2 {
+                    let got = try await withThrowingTaskGroup(of: String.self) { group in
+                        for id in ids.prefix(40) { group.addTask { try await client.meeting(id: id).id } }
+                        var got: [String] = []
+                        for try await id in group { got.append(id) }
+                        return got
+                    }
+                    #expect(Set(got) == Set(ids.prefix(40)))
+                    let counts = statistics.snapshot
+                    #expect(counts.requests == 40 * round + 1, "\(counts)")  // and the authentication
+                    #expect(counts.connections >= 1 && counts.connections <= 8, "\(counts)")
+                }
+            }
+
+            try await Self.withClient(server) { client, statistics in
+                var count = 0
+                for try await _ in client.meetings(per: 100) { count += 1 }
+                #expect(count == 2_000)
+                let counts = statistics.snapshot
+                #expect(counts.requests >= 22 && counts.connections <= 8, "\(counts)")
+            }
+        }
+    }
+
+    private static func withClient<T>(
+        _ server: SandboxServer, _ body: (CoClickClient, ClientStatistics) async throws -> T
+    ) async throws -> T {
+        let statistics = ClientStatistics()
+        let client = CoClickClient(configuration: TestSandbox.clientConfiguration(server), statistics: statistics)
+        do {
+            let result = try await body(client, statistics)
             try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
     }
 }
