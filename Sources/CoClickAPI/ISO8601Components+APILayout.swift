@@ -4,6 +4,7 @@ extension ISO8601Components {
     /// instructions. Nil for any other text, or a date out of range, which `init?(utf8:)` then
     /// reads field by field (and refuses); what it returns is what that reading returns (a test
     /// compares the two with each byte of such dates changed).
+    @inline(__always)
     static func apiLayout(_ bytes: UnsafeRawBufferPointer) -> ISO8601Components? {
         guard bytes.count == 29 || bytes.count == 24, let base = bytes.baseAddress else { return nil }
         func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }

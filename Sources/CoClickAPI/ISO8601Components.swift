@@ -18,7 +18,9 @@ public struct ISO8601Components: Sendable, Hashable {
         self = parts
     }
 
-    /// The same from UTF-8 bytes (a date inside a response body, read where it lies).
+    /// The same from UTF-8 bytes (a date inside a response body, read where it lies). Inlined:
+    /// a caller that reads only some parts (the page check) computes no others.
+    @inline(__always)
     init?(utf8 bytes: UnsafeRawBufferPointer) {
         guard let parts = Self.apiLayout(bytes) ?? Self(fieldByField: bytes) else { return nil }
         self = parts
