@@ -209,9 +209,10 @@ struct JSONParser {
             if ends != 0 {
                 // The lowest flagged byte is the first that ends the run (the tests' false
                 // positives only ever sit above a true one); the bytes before it are plain.
-                let plain = ends.trailingZeroBitCount &>> 3
-                wide |= chunk & ((1 &<< (UInt64(truncatingIfNeeded: plain) &<< 3)) &- 1)
-                j &+= plain
+                j &+= ends.trailingZeroBitCount &>> 3
+                // This chunk's bytes from the end on count too: a high bit there is looked at
+                // again below (cheaper than masking them off in every string).
+                wide |= chunk
                 break
             }
             wide |= chunk
@@ -220,11 +221,18 @@ struct JSONParser {
         guard text[j] == UInt8(ascii: "\"") else { return try escapedString(start, at: j) }
         // No byte above 0x7F: ASCII, valid UTF-8 without looking further.
         if wide & 0x8080_8080_8080_8080 != 0 {
-            try validate(UnsafeRawBufferPointer(start: text + start, count: j &- start), errorAt: { start + $0 })
+            let run = UnsafeRawBufferPointer(start: text + start, count: j &- start)
+            if !Self.isASCII(run) { try validate(run, errorAt: { start + $0 }) }
         }
         nodes.append(
             JSONDocument.Node(offset: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: j &- start), kind: .string))
         return j &+ 1
+    }
+
+    /// Whether no byte of `bytes` is above 0x7F (a string whose scan saw one in or after it).
+    @inline(never)
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        !bytes.contains { $0 >= 0x80 }
     }
 
     /// Nonzero when a byte of `chunk` is a quote, a backslash or below 0x20: the high bit of

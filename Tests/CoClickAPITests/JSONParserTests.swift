@@ -161,6 +161,11 @@ struct JSONParserTests {
             #expect(failure(control) == "response is not valid JSON: control character in string at byte \(offset + 2)")
             let invalid = Array(("\"" + plain).utf8) + [0xC3] + Array((rest + "\"").utf8)
             #expect(failure(invalid) == "response is not valid JSON: invalid UTF-8 in a string at byte \(offset + 2)")
+            // A byte above 0x7F just after the string, in the chunk that ends it, is no part of it.
+            #expect(
+                failure(Array(("[\"" + plain + "\"]").utf8) + [0xFF])
+                    == "response is not valid JSON: trailing characters after the value at byte \(offset + 5)")
+            #expect(try parse("[\"" + plain + "\",\"é\"]") == .array([.string(plain), .string("é")]))
             #expect(failure("\"" + plain) == "response is not valid JSON: unterminated string at byte \(offset + 2)")
         }
     }
