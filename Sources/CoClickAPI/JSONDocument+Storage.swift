@@ -5,9 +5,9 @@ extension JSONDocument {
     /// check of `Data`'s storage and three closures, 500 instructions a meeting handed to Lua.
     /// Nothing writes after `init`, hence `@unchecked Sendable`.
     final class Storage: @unchecked Sendable {
-        /// Zero bytes after the text and the side buffer: scans load eight bytes from any offset
-        /// up to the end, and the zero at the end (a control byte) stops a string scan.
-        static let padding = 8
+        /// Zero bytes after the text and the side buffer: scans load sixteen bytes from any
+        /// offset up to the end, and the zero at the end (a control byte) stops a string scan.
+        static let padding = 16
 
         let text: UnsafeRawBufferPointer
         let side: UnsafeRawBufferPointer

@@ -113,8 +113,8 @@ struct JSONParserTests {
             #expect(failure(text) == "response is not valid JSON: " + cut, "\(text)")
             #expect(failure(Array(text.utf8) + [0]) == "response is not valid JSON: " + nul, "\(text) NUL")
         }
-        // A string cut at each offset of its eight-byte chunks, and one with a NUL byte there.
-        for length in 0..<20 {
+        // A string cut at each offset of its sixteen-byte chunks, and one with a NUL byte there.
+        for length in 0..<40 {
             let open = "[\"" + String(repeating: "a", count: length)
             #expect(failure(open) == "response is not valid JSON: unterminated string at byte \(length + 3)")
             #expect(failure(Array(open.utf8) + [0]) == "response is not valid JSON: control character in string at byte \(length + 3)")
@@ -146,12 +146,12 @@ struct JSONParserTests {
         }
     }
 
-    /// Strings are scanned eight bytes at a time: a quote, an escape, a control character or a
+    /// Strings are scanned sixteen bytes at a time: a quote, an escape, a control character or a
     /// non-ASCII byte at any offset of a chunk (and a string ending short of one) is seen where it is.
     @Test func stringsAreReadWhateverTheirBytesPositionInAChunk() throws {
-        for offset in 0..<20 {
+        for offset in 0..<40 {
             let plain = String(repeating: "a", count: offset)
-            let rest = String(repeating: "b", count: 19 - offset)
+            let rest = String(repeating: "b", count: 39 - offset)
             #expect(try parse("[\"" + plain + "\", 1]") == .array([.string(plain), .integer(1)]))
             #expect(try parse("\"" + plain + #"\""# + rest + "\"") == .string(plain + "\"" + rest))
             #expect(try parse("\"" + plain + #"\u00e9"# + rest + "\"") == .string(plain + "é" + rest))
