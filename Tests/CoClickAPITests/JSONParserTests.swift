@@ -170,6 +170,23 @@ struct JSONParserTests {
         }
     }
 
+    /// A byte above 0x7F anywhere in a string of any length up to three turns of the scan (so
+    /// in either word of the turn that ends the string, or of one before) is validated.
+    @Test func nonASCIIBytesAreValidatedWhereverTheStringEnds() throws {
+        for length in 1..<48 {
+            for position in 0..<length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                bytes[position] = 0xC3  // a lead byte without its continuation: invalid
+                #expect(
+                    failure([0x22] + bytes + [0x22]) == "response is not valid JSON: invalid UTF-8 in a string at byte \(position + 2)",
+                    "length \(length), at \(position)")
+                bytes[position] = 0xC3
+                bytes.insert(0xA9, at: position + 1)  // é
+                #expect(try JSONValue.parse(Data([0x22] + bytes + [0x22])) == .string(String(decoding: bytes, as: UTF8.self)))
+            }
+        }
+    }
+
     /// Random strings, seeded: raw bytes between quotes are accepted exactly when they hold no
     /// quote, backslash or control byte and are valid UTF-8, and come back unchanged; escaped
     /// by Foundation's encoder, any text comes back unchanged (the eight-byte scan against a
