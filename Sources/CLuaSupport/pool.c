@@ -6,13 +6,9 @@
 #define CHUNK_SIZE (64 * 1024)
 #define CHUNK_HEADER 16  // keeps blocks 16-aligned, as malloc's are
 
-void *clua_pool_alloc(clua_pool *pool, size_t size) {
+// A new block from the newest chunk (a new chunk when it is used up): no freed block was left.
+void *clua_pool_carve(clua_pool *pool, size_t size) {
     size_t c = clua_pool_class(size);
-    void *block = pool->free_blocks[c];
-    if (block != NULL) {
-        pool->free_blocks[c] = *(void **)block;
-        return block;
-    }
     size_t rounded = (c + 1) * CLUA_POOL_GRAIN;
     if ((size_t)(pool->bump_end - pool->bump) < rounded) {
         // The rest of the old chunk goes to the classes that fit it, largest first.
@@ -29,7 +25,7 @@ void *clua_pool_alloc(clua_pool *pool, size_t size) {
         pool->bump = chunk + CHUNK_HEADER;
         pool->bump_end = chunk + CHUNK_SIZE;
     }
-    block = pool->bump;
+    void *block = pool->bump;
     pool->bump += rounded;
     return block;
 }

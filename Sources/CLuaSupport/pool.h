@@ -23,7 +23,15 @@ typedef struct clua_pool {
 static inline size_t clua_pool_class(size_t size) { return (size - 1) / CLUA_POOL_GRAIN; }
 
 // A block of at least `size` bytes (1 ... CLUA_POOL_MAX), 16-aligned; NULL if malloc fails.
-void *clua_pool_alloc(clua_pool *pool, size_t size);
+// The common case, a freed block of the class, is inline; the rest is clua_pool_carve's.
+void *clua_pool_carve(clua_pool *pool, size_t size);
+static inline void *clua_pool_alloc(clua_pool *pool, size_t size) {
+    size_t c = clua_pool_class(size);
+    void *block = pool->free_blocks[c];
+    if (block == NULL) return clua_pool_carve(pool, size);
+    pool->free_blocks[c] = *(void **)block;
+    return block;
+}
 // Gives back a block of `size` bytes that clua_pool_alloc returned for the same class.
 static inline void clua_pool_free(clua_pool *pool, void *block, size_t size) {
     size_t c = clua_pool_class(size);

@@ -117,6 +117,10 @@ lua_State *clua_newstate(size_t limit) {
     *(clua_runtime **)lua_getextraspace(L) = &block->rt;
     if (clua_runtime_of(L) != &block->rt) abort();  // lua_getextraspace as clua_runtime_of reads it
     lua_atpanic(L, clua_panic);
+    // Generational collection, as lua.c runs its states: a listing makes and drops a table and
+    // its strings per meeting, which young collections reclaim without traversing the prelude
+    // and the libraries each cycle (3 % of a 100,000-meeting listing's instructions).
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_setwarnf(L, clua_warn, &block->warnings_on);
     return L;
 }
