@@ -29,13 +29,14 @@ public struct MeetingPageSequence: AsyncSequence, Sendable {
             try await pages.next()?.typed()
         }
 
-        /// The next page as read, nothing built (what the Lua side lists from).
-        package func nextBody() async throws -> MeetingPageBody? {
-            try await pages.next()
+        /// The next page as read, nothing built (what the Lua side lists from). `holding`: pages
+        /// the caller got and still holds, which count against the window.
+        package func nextBody(holding: Int = 0) async throws -> MeetingPageBody? {
+            try await pages.next(holding: holding)
         }
 
         /// Pages the window may keep in flight now.
-        var window: Int { pages.size }
+        package var window: Int { pages.size }
     }
 }
 

@@ -41,6 +41,8 @@ final class PageWindow<Page: Sendable> {
     /// Requests launched and not yet delivered, in page order.
     private var launched: [Task<FetchedPage<Page>, any Error>] = []
     private var delivered = 0
+    /// Pages delivered that the caller still holds (see `next(holding:)`).
+    private var held = 0
     private var finished: Bool
     /// The last page handed out: its number and ids (which keep its body until the next page:
     /// one page more at most, and the caller usually still holds it).
@@ -60,7 +62,11 @@ final class PageWindow<Page: Sendable> {
         for task in launched { task.cancel() }
     }
 
-    func next() async throws -> Page? {
+    /// The next page, or nil after the last. `holding`: pages the caller got and still holds,
+    /// counted against the window as pages waiting in it are (one is always requested when none
+    /// is in flight).
+    func next(holding: Int = 0) async throws -> Page? {
+        held = holding
         if launched.isEmpty {
             guard !finished else { return nil }
             fill()
@@ -109,7 +115,7 @@ final class PageWindow<Page: Sendable> {
     /// Launches requests until the window is full (the page being handed out is not counted).
     private func fill() {
         if throttle.takeEvents() { size = max(1, size / 2) }
-        while !finished, launched.count < size, wanted(nextNumber) {
+        while !finished, launched.count + held < size || launched.isEmpty, wanted(nextNumber) {
             let (number, fetch, throttle) = (nextNumber, self.fetch, self.throttle)
             launched.append(
                 Task(executorPreference: executor) {

@@ -173,4 +173,38 @@ struct HostileServerTests {
         #expect(server.requests(to: "/authenticate").count <= 1, "POST /authenticate is never retried")
         #expect(server.requests(to: "/followed").isEmpty, "a redirect is never followed")
     }
+
+    /// A page refused in the middle of a listing: `each` hands out every meeting before it, in
+    /// order, then raises the refusal. Once the window is full the pages come to the script two
+    /// at a time; pages 4 to 7 put the refused one first and second of such a pair.
+    @Test(arguments: [4, 5, 6, 7])
+    func aRefusedPageEndsTheLoopAfterTheMeetingsBeforeIt(refused: Int) async throws {
+        let home = try IsolatedHome()
+        defer { home.remove() }
+        let server = try HostileServer(
+            reply: Self.meetings { request in
+                let page = Int(request.headers["x-page"] ?? "1") ?? 1
+                if page == refused { return HostileServer.response(422, "{\"errors\":{\"page\":[\"is refused\"]}}") }
+                return HostileServer.response(200, HostileServer.page(first: (page - 1) * 20, count: 20))
+            })
+        defer { server.stop() }
+        let code = """
+            local n, last = 0, -1
+            local ok, err = pcall(function()
+              for m in coclick.meetings.each{per = 20} do
+                n = n + 1
+                local index = tonumber(m.id, 16)
+                if index ~= last + 1 then error("out of order at " .. n) end
+                last = index
+              end
+            end)
+            print(n, ok, tostring(err))
+            """
+        let environment = home.environment(["COCLICK_SECRET_ID": "hostile-id", "COCLICK_SECRET_KEY": "hostile-key"])
+        let run = try await BinaryRun.coclickOffPool(
+            ["--base-url", server.baseURL, "eval", code], environment: environment, timeout: .seconds(60))
+        #expect(run.status == 0, "\(run.summary)")
+        #expect(run.stdout.hasPrefix("\((refused - 1) * 20)\tfalse\t"), "\(run.summary)")
+        #expect(run.stdout.contains("is refused"), "\(run.summary)")
+    }
 }

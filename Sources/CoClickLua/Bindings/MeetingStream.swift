@@ -39,14 +39,30 @@ final class MeetingStream: @unchecked Sendable {
         }
     }
 
+    /// Pages handed over per wait, once the window is full. The Lua thread goes through a page
+    /// in a fraction of the time the server takes to serve one, so it sleeps and is woken for
+    /// every wait: a wake-up cost about 20 µs of CPU on this kind of machine, a tenth of a page's
+    /// whole cost. Listing 100,000 meetings: 2,960 context switches and 0.20 s of CPU one page a
+    /// wait, 2,000 and 0.17 s two. The page held counts against the window (at most `bound`
+    /// pages beyond the script's, as ever); while the window is still growing (a listing's first
+    /// pages) or is under four, pages are handed over one at a time, as soon as each arrives.
+    private static let pagesPerWait = 2
+
+    /// The window's bound (`concurrency`).
+    private let bound: Int
     private var source: Source
     /// Where the waits for pages run: the client's event loop, where the pages arrive.
     private let executor: any TaskExecutor
     private var batch = Batch.records([])
     private var index = 0
+    /// Pages received and not yet handed out, after `batch`.
+    private var waiting: [Page] = []
+    /// An error met reading the page after those in `waiting`: raised once they are handed out.
+    private var deferredError: (any Error)?
     private(set) var abandoned = false
 
     init(client: CoClickClient, query: MeetingQuery?, per: Int, limit: Int?, full: Bool, concurrency: Int) {
+        bound = concurrency
         executor = client.taskExecutor
         if full {
             source = .full(
@@ -63,9 +79,17 @@ final class MeetingStream: @unchecked Sendable {
     /// waits for the network only when the current page is used up.
     func pushNext(_ call: LuaCall) throws -> Bool {
         if abandoned { throw LuaScriptError("this meetings iterator was interrupted; start a new one") }
+        if index >= batch.count, !waiting.isEmpty {
+            batch = .page(waiting.removeFirst())
+            index = 0
+        }
         if index >= batch.count {
             if case .finished = source { return false }
             do {
+                if let error = deferredError {
+                    deferredError = nil
+                    throw error
+                }
                 batch = try call.blockingAwait(on: executor) { try await self.nextBatch() }
             } catch let error as LuaInterrupted {
                 abandoned = true
@@ -91,6 +115,14 @@ final class MeetingStream: @unchecked Sendable {
         source = .finished
         batch = .records([])
         index = 0
+        waiting = []
+        deferredError = nil
+    }
+
+    /// Whether to wait for another page before handing over `count`: only with a full window
+    /// of at least twice the pages a wait takes.
+    private func wantsMore(_ count: Int, window: Int) -> Bool {
+        count < Self.pagesPerWait && bound >= 2 * Self.pagesPerWait && window >= bound
     }
 
     /// The next page of summaries, or the next full meeting; empty at the end.
@@ -98,8 +130,21 @@ final class MeetingStream: @unchecked Sendable {
         switch source {
         case .summaries(let pages):
             // Pages may be empty only at the end, but a server may still send one: skip it.
-            while let page = try await pages.nextBody() {
-                if page.count > 0 { return .page(Page(page)) }
+            var received: [Page] = []
+            do {
+                while received.isEmpty || wantsMore(received.count, window: pages.window),
+                    let page = try await pages.nextBody(holding: received.count)
+                {
+                    if page.count > 0 { received.append(Page(page)) }
+                }
+            } catch {
+                // The pages before the failure are handed out first.
+                guard !received.isEmpty, !(error is CancellationError) else { throw error }
+                deferredError = error
+            }
+            if let first = received.first {
+                waiting = Array(received.dropFirst())
+                return .page(first)
             }
         case .full(let meetings):
             if let meeting = try await meetings.next() { return .records([MeetingRecord(meeting)]) }
