@@ -175,9 +175,9 @@ struct HostileServerTests {
     }
 
     /// A page refused in the middle of a listing: `each` hands out every meeting before it, in
-    /// order, then raises the refusal. Once the window is full the pages come to the script two
-    /// at a time; pages 4 to 7 put the refused one first and second of such a pair.
-    @Test(arguments: [4, 5, 6, 7])
+    /// order, then raises the refusal. Once the window is full the pages come to the script three
+    /// at a time; pages 4 to 9 put the refused one at each place of such a group.
+    @Test(arguments: [4, 5, 6, 7, 8, 9])
     func aRefusedPageEndsTheLoopAfterTheMeetingsBeforeIt(refused: Int) async throws {
         let home = try IsolatedHome()
         defer { home.remove() }
